@@ -1,0 +1,144 @@
+"""The command line: run (default), validate, geocode, countries.
+
+    python -m dashboard                       serve the dashboard at http://127.0.0.1:8050
+    python -m dashboard validate              check the data files, print counts or every error
+    python -m dashboard geocode "Hillsboro, OR, US" [--add --id ID --name NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dashboard import DEFAULT_DATA_DIR
+
+
+def _data_dir_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+                   help="folder holding cities.geojson and projects.csv (default: the shipped data/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description="U.S.-ASEAN Smart Cities Partnership dashboard")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="serve the dashboard (the default)")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8050)
+    run.add_argument("--debug", action="store_true", help="Dash dev tools; only on a loopback host")
+    _data_dir_arg(run)
+
+    val = sub.add_parser("validate", help="check the data files; exit 1 listing every error")
+    _data_dir_arg(val)
+
+    geo = sub.add_parser("geocode", help="look a city up in the offline gazetteer (and optionally add it)")
+    geo.add_argument("query", help="'Name[, state][, country]', e.g. 'Hillsboro, OR, US' or 'Chonburi, Thailand'")
+    geo.add_argument("--limit", type=int, default=5)
+    geo.add_argument("--json", action="store_true", help="print matches as JSON")
+    geo.add_argument("--add", action="store_true", help="append the best match to cities.geojson")
+    geo.add_argument("--id", dest="city_id", help="city_id for --add (default: a slug of the name)")
+    geo.add_argument("--name", help="display name for --add (default: the gazetteer's)")
+    geo.add_argument("--ascn-pilot", action="store_true", help="mark an ASEAN Smart Cities Network pilot city")
+    _data_dir_arg(geo)
+
+    sub.add_parser("countries", help="(maintainers) rebuild dashboard/data/countries.json from the gazetteer")
+    return parser
+
+
+def cmd_validate(args) -> int:
+    from dashboard.data import DataError, load_dataset
+
+    try:
+        ds = load_dataset(args.data_dir)
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        for w in exc.warnings:
+            print(f"  {w}", file=sys.stderr)
+        return 1
+    for w in ds.warnings:
+        print(w)
+    c = ds.counts()
+    print(f"OK: {args.data_dir}")
+    print(f"  cities:            {c['cities']} ({c['ascn_pilot_cities']} ASCN pilot cities)")
+    print(f"  projects:          {c['projects']}")
+    print(f"  city pairs:        {c['city_pairs']}")
+    print(f"  sectors in use:    {c['sectors']}")
+    print(f"  countries:         {c['countries']}")
+    return 0
+
+
+def cmd_geocode(args) -> int:
+    from dashboard.cities_file import add_feature, feature_for
+    from dashboard.data.gazetteer import geocode
+
+    try:
+        places = geocode(args.query, limit=args.limit)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not places:
+        print(f"no place matches {args.query!r}; add the country ('Name, CC') or check the spelling", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([p.as_dict() for p in places], indent=1, ensure_ascii=False))
+    else:
+        for p in places:
+            where = ", ".join(x for x in (p.admin1, p.country) if x)
+            print(f"{p.name} ({where}): lat {p.lat}, lon {p.lon}  geonameid {p.geonameid}, population {p.population:,}, matched by {p.matched}")
+    if args.add:
+        feature = feature_for(places[0], city_id=args.city_id, name=args.name, ascn_pilot=args.ascn_pilot)
+        try:
+            add_feature(args.data_dir / "cities.geojson", feature)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"added {feature['properties']['city_id']!r} to {args.data_dir / 'cities.geojson'}")
+    return 0
+
+
+def cmd_countries(args) -> int:
+    from dashboard.data.gazetteer import write_countries
+
+    print(f"wrote {write_countries()}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    import ipaddress
+    import socket
+
+    from dashboard.app import create_app
+    from dashboard.data import DataError, load_dataset
+
+    if args.debug:
+        try:
+            loopback = ipaddress.ip_address(socket.gethostbyname(args.host)).is_loopback
+        except (OSError, ValueError):
+            loopback = False
+        if not loopback:
+            print("error: --debug is refused on a non-loopback host (the debugger would be reachable)", file=sys.stderr)
+            return 2
+    try:
+        ds = load_dataset(args.data_dir)
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    app = create_app(ds)
+    print(f"U.S.-ASEAN Smart Cities Partnership dashboard: http://{args.host}:{args.port}/", flush=True)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["run", *(argv if argv is not None else sys.argv[1:])])
+    handler = {"run": cmd_run, "validate": cmd_validate, "geocode": cmd_geocode, "countries": cmd_countries}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

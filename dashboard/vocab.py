@@ -1,0 +1,58 @@
+"""The controlled vocabularies of the data files, defined once: sectors, statuses, regions, columns."""
+
+from __future__ import annotations
+
+#: Sectors, in display order, with a colour-blind-safe colour each (Okabe & Ito's
+#: palette; its yellow swapped for an olive that keeps contrast on a light map).
+SECTOR_COLOURS: dict[str, str] = {
+    "Water": "#0072B2",
+    "Transportation": "#D55E00",
+    "Innovation & Research": "#009E73",
+    "Health": "#CC79A7",
+    "Energy & Cybersecurity": "#E69F00",
+    "Integrated Urban Services": "#56B4E9",
+    "Private Sector & Trade": "#8C7A00",
+    "Capacity Building": "#404040",
+}
+SECTORS: tuple[str, ...] = tuple(SECTOR_COLOURS)
+
+#: Where an activity stands, per its source document.
+STATUSES: tuple[str, ...] = ("planned", "announced", "active", "completed")
+
+REGIONS: tuple[str, ...] = ("ASEAN", "US")
+
+#: ASEAN member states (Timor-Leste joined as the eleventh member in October 2025).
+ASEAN_ISO3: frozenset[str] = frozenset(
+    {"BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM", "TLS"}
+)
+
+#: Country names as the partnership writes them, where they differ from the gazetteer's.
+COUNTRY_NAME_OVERRIDES: dict[str, str] = {
+    "BRN": "Brunei Darussalam",
+    "LAO": "Lao PDR",
+    "VNM": "Viet Nam",
+    "USA": "United States",
+}
+
+#: Columns of projects.csv that must be present, and those whose cells may not be empty.
+PROJECT_COLUMNS: tuple[str, ...] = (
+    "project_id", "title", "sector", "program", "lead_agency", "partners",
+    "asean_city_ids", "us_city_ids", "countries", "status", "announced",
+    "description", "source",
+)
+PROJECT_REQUIRED_CELLS: tuple[str, ...] = (
+    "project_id", "title", "sector", "lead_agency", "status", "announced", "source",
+)
+#: free-text columns checked for spreadsheet-formula prefixes
+PROJECT_TEXT_COLUMNS: tuple[str, ...] = (
+    "title", "program", "lead_agency", "partners", "description", "source",
+)
+#: properties every feature of cities.geojson carries
+CITY_PROPERTIES: tuple[str, ...] = (
+    "city_id", "name", "country", "iso3", "region", "ascn_pilot", "admin1",
+)
+
+#: A cell starting with one of these would run as a formula in a spreadsheet.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+LIST_SEPARATOR = ";"

