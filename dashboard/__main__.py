@@ -133,9 +133,13 @@ def cmd_run(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"run", "validate", "geocode", "countries"}
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["run", *argv]  # plain `python -m dashboard [--port N ...]` serves the app
+    elif argv[0] not in commands and not argv[0].startswith("-"):
+        parser.error(f"unknown command {argv[0]!r} (choose from {', '.join(sorted(commands))})")
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["run", *(argv if argv is not None else sys.argv[1:])])
     handler = {"run": cmd_run, "validate": cmd_validate, "geocode": cmd_geocode, "countries": cmd_countries}[args.command]
     return handler(args)
 

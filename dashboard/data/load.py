@@ -50,12 +50,14 @@ class Dataset:
         ``scope`` is "pair", "city", "country" or "region".
     links : one row per project and (ASEAN city, U.S. city) pair, with both ends' coordinates.
     project_cities : one row per project and city it names, either side.
+    project_countries : one row per project and country (ISO3) it concerns.
     """
 
     cities: gpd.GeoDataFrame
     projects: pd.DataFrame
     links: pd.DataFrame
     project_cities: pd.DataFrame
+    project_countries: pd.DataFrame
     warnings: tuple[DataIssue, ...] = ()
     files: dict[str, str] = field(default_factory=dict)
 
@@ -467,7 +469,10 @@ def build_dataset(city_records: list[dict], project_records: list[dict], warning
     links = pd.DataFrame(pair_rows, columns=["project_id", "sector", "asean_city_id", "us_city_id",
                                              "asean_lon", "asean_lat", "us_lon", "us_lat"])
     project_cities = pd.DataFrame(pc_rows, columns=["project_id", "city_id", "side"])
+    project_countries = projects[["project_id", "countries"]].explode("countries").dropna()
+    project_countries = project_countries.rename(columns={"countries": "iso3"}).reset_index(drop=True)
     return Dataset(cities=cities, projects=projects, links=links, project_cities=project_cities,
+                   project_countries=project_countries,
                    warnings=tuple(warnings), files=dict(files or {}))
 
 

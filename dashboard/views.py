@@ -1,0 +1,92 @@
+"""Everything the page shows for one filter state, built by pure functions (no Dash callbacks here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.data import Dataset
+from dashboard.filters import Choices, FilterState, View, apply, country_names
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The content of every view for one state."""
+
+    state: FilterState
+    view: View
+    headlines: dict[str, int]
+    map: go.Figure
+    map_caption: str
+    sectors: go.Figure
+    countries: go.Figure
+    agencies: go.Figure
+    timeline: go.Figure
+    table: list[dict]
+    table_caption: str
+
+
+def project_rows(dataset: Dataset, view: View) -> list[dict]:
+    """One plain-text record per project in view, with city and country names resolved."""
+    names = dataset.cities["name"].to_dict()
+    cnames = country_names(dataset)
+    rows = []
+    for p in view.projects.itertuples(index=False):
+        rows.append({
+            "project_id": p.project_id,
+            "title": p.title,
+            "sector": p.sector,
+            "asean_cities": "; ".join(names[c] for c in p.asean_city_ids),
+            "us_cities": "; ".join(names[c] for c in p.us_city_ids),
+            "countries": "; ".join(cnames.get(c, c) for c in p.countries) or "Region-wide",
+            "lead_agency": p.lead_agency,
+            "partners": p.partners,
+            "status": p.status,
+            "announced": p.announced,
+            "source": p.source,
+        })
+    return rows
+
+
+def render(dataset: Dataset, state: FilterState) -> Rendered:
+    """The page's content for ``state``: the city narrows the charts and table, and is highlighted on the map."""
+    view = apply(dataset, state)
+    map_view = apply(dataset, state.without_city()) if state.city else view
+    heads = figures.headline_numbers(dataset, view)
+    described = state.describe(dataset)
+    map_caption = (
+        f"Map of {len(map_view.city_counts)} partner cities and {len(map_view.links)} city-pair lines "
+        f"({described})" + (f"; {dataset.cities.at[state.city, 'name']} highlighted" if state.city else "") + "."
+    )
+    return Rendered(
+        state=state, view=view, headlines=heads,
+        map=figures.map_figure(dataset, map_view, selected=state.city),
+        map_caption=map_caption,
+        sectors=figures.sectors_figure(view),
+        countries=figures.countries_figure(dataset, view),
+        agencies=figures.agencies_figure(view),
+        timeline=figures.timeline_figure(view),
+        table=project_rows(dataset, view),
+        table_caption=f"{len(view.projects)} project(s): {described}",
+    )
+
+
+def resolve_state(trigger: str | None, current: FilterState, from_url: FilterState, clicked_city: str | None,
+                  allowed: Choices) -> FilterState:
+    """The state after an event: a link opened, a control changed, a city clicked, reset, or the panel closed."""
+    from dashboard.ids import ids
+
+    if trigger == ids.URL:
+        return from_url
+    if trigger == ids.RESET:
+        return FilterState()
+    if trigger == ids.DETAILS_CLOSE:
+        return FilterState(current.sectors, current.countries, current.agencies, current.statuses, None)
+    if trigger == ids.MAP:
+        if clicked_city is None or clicked_city not in allowed.cities:
+            return current
+        city = None if clicked_city == current.city else clicked_city
+        return FilterState(current.sectors, current.countries, current.agencies, current.statuses, city)
+    return current
