@@ -43,6 +43,45 @@ def arcs(links: pd.DataFrame, points: int = ARC_POINTS) -> tuple[np.ndarray, np.
     return np.hstack([lon, gap]).ravel(), np.hstack([lat, gap]).ravel()
 
 
+def html_escape(text: str) -> str:
+    """Data text shown in a Plotly hover label is text, never markup."""
+    import html
+
+    return html.escape(str(text), quote=False)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return None
+    return float(value)
+
+
+def city_at(cities: pd.DataFrame, click: object, tolerance: float = 0.05) -> str | None:
+    """The city_id a map click names, or None for anything else.
+
+    A marker carries its city's position in ``cities`` as customdata; a click that Plotly
+    gives to a line's end instead (it sits on the marker) is matched by its coordinates.
+    """
+    try:
+        point = click["points"][0]  # type: ignore[index]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(point, dict):
+        return None
+    value = point.get("customdata")
+    if isinstance(value, list) and value:
+        value = value[0]
+    i = _number(value)
+    if i is not None:
+        return str(cities.index[int(i)]) if 0 <= i < len(cities) and i == int(i) else None
+    lon, lat = _number(point.get("lon")), _number(point.get("lat"))
+    if lon is None or lat is None or cities.empty:
+        return None
+    d2 = (cities["lon"].to_numpy() - lon) ** 2 + (cities["lat"].to_numpy() - lat) ** 2
+    best = int(np.argmin(d2))
+    return str(cities.index[best]) if d2[best] <= tolerance ** 2 else None
+
+
 def _empty_note(fig: go.Figure) -> None:
     fig.add_annotation(text=EMPTY_TEXT, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font=dict(size=15, color=MUTED))
@@ -72,8 +111,9 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
     """
     fig = go.Figure()
     links = view.links
+    cities = dataset.cities
     sel_mask = ((links["asean_city_id"] == selected) | (links["us_city_id"] == selected)) if selected else None
-    names = dataset.cities["name"]
+    names = cities["name"]
     for sector in SECTORS:
         sector_links = links[links["sector"] == sector]
         if sector_links.empty:
@@ -88,37 +128,32 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
             lon, lat = arcs(part)
             label = (names.loc[part["asean_city_id"]].to_numpy() + " – " + names.loc[part["us_city_id"]].to_numpy()
                      + f" ({sector})")
-            text = np.repeat(label, ARC_POINTS + 1)
             fig.add_trace(go.Scattergeo(
                 lon=lon.astype(np.float32), lat=lat.astype(np.float32), mode="lines", name=sector,
                 legendgroup=sector, showlegend=legend, opacity=opacity,
                 line=dict(color=SECTOR_COLOURS[sector], width=width),
-                text=text, hoverinfo="text",
+                hovertext=np.repeat(label, ARC_POINTS + 1), hoverinfo="text",
             ))
-    cities = dataset.cities
     counts = view.city_counts
     kind = _city_kind(cities)
     in_view = cities.index.isin(counts.index)
-    country = cities["country"]
+    position = np.arange(len(cities), dtype=np.int32)
     for key, (label, colour, symbol) in CITY_KINDS.items():
-        if key == "other":
-            sub = cities[~in_view]
-            n = np.zeros(len(sub), dtype=np.int32)
-        else:
-            sub = cities[in_view & (kind == key).to_numpy()]
-            n = counts.reindex(sub.index, fill_value=0).to_numpy(np.int32)
+        mask = ~in_view if key == "other" else in_view & (kind == key).to_numpy()
+        sub = cities[mask]
         if sub.empty:
             continue
+        n = np.zeros(len(sub), dtype=np.int32) if key == "other" else counts.reindex(sub.index, fill_value=0).to_numpy(np.int32)
         size = (7 + 2.2 * np.sqrt(n)).clip(7, 22) if key != "other" else np.full(len(sub), 6.0)
         line_w = np.where(sub.index == selected, 3, 1) if selected else 1
+        hover = ["<b>" + html_escape(nm) + "</b><br>" + html_escape(ct) + f"<br>{k} project(s) in view"
+                 for nm, ct, k in zip(sub["name"], sub["country"], n)]
         fig.add_trace(go.Scattergeo(
             lon=sub["lon"].to_numpy(np.float32), lat=sub["lat"].to_numpy(np.float32), mode="markers",
             name=label, legendgroup="cities",
             marker=dict(color=colour, symbol=symbol, size=size.astype(np.float32),
                         line=dict(color="#111111" if selected else "#ffffff", width=line_w)),
-            customdata=np.column_stack([sub.index.to_numpy(), country.loc[sub.index].to_numpy(), n]),
-            hovertemplate="<b>%{text}</b><br>%{customdata[1]}<br>%{customdata[2]} project(s) in view<extra></extra>",
-            text=sub["name"].to_numpy(),
+            customdata=position[mask], hovertext=hover, hoverinfo="text",
         ))
     _base_layout(fig, title, height)
     fig.update_layout(

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, ctx, no_update
 
-from dashboard import filters, views
+from dashboard import figures, filters, views
 from dashboard.data import Dataset
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
 from dashboard.layouts.page import headlines
-
-
-def _clicked_city(click) -> str | None:
-    try:
-        point = click["points"][0]
-        cid = point["customdata"][0]
-    except (TypeError, KeyError, IndexError):
-        return None
-    return cid if isinstance(cid, str) else None
 
 
 def _notice(ignored: list[str]) -> str:
@@ -62,5 +53,5 @@ def register(app: Dash, dataset: Dataset, allowed: filters.Choices) -> None:
     def update(search, sectors, countries, agencies, statuses, city, click, _reset, _close):
         current = filters.from_controls(sectors, countries, agencies, statuses, city, allowed)
         from_url, ignored = filters.parse_query(search, allowed) if ctx.triggered_id == ids.URL else (current, [])
-        state = views.resolve_state(ctx.triggered_id, current, from_url, _clicked_city(click), allowed)
+        state = views.resolve_state(ctx.triggered_id, current, from_url, figures.city_at(dataset.cities, click), allowed)
         return outputs_for(dataset, views.render(dataset, state), ignored, search)

@@ -99,7 +99,7 @@ def projects_table(rows: list[dict]) -> dash_table.DataTable:
 def chart_card(graph_id: str, heading: str, figure, config: dict, description: str) -> html.Section:
     return html.Section(className="card chart", **{"aria-labelledby": f"{graph_id}-heading"}, children=[
         html.H2(heading, id=f"{graph_id}-heading"),
-        html.Div(role="img", **{"aria-label": description}, children=dcc.Graph(id=graph_id, figure=figure, config=config)),
+        html.Div(role="img", className="graph-frame", **{"aria-label": description}, children=dcc.Graph(id=graph_id, figure=figure, config=config)),
     ])
 
 
@@ -121,7 +121,7 @@ def page(dataset: Dataset, allowed: Choices, initial: Rendered, topojson_url: st
                 html.Div(className="map-row", children=[
                     html.Section(className="card map-card", **{"aria-labelledby": "map-heading"}, children=[
                         html.H2("Partner cities and city pairs", id="map-heading"),
-                        html.Div(role="img", **{"aria-label": "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
+                        html.Div(role="img", className="graph-frame", **{"aria-label": "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
                                                  "aria-describedby": ids.MAP_CAPTION},
                                  children=dcc.Graph(id=ids.MAP, figure=initial.map, config=cfg("map"),
                                                     className="map-graph")),

@@ -1,0 +1,91 @@
+"""The filter state: URL parsing, control values, the query string, and `apply` on a tiny dataset."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import filters
+from dashboard.filters import FilterState
+
+
+@pytest.fixture(scope="module")
+def allowed(tiny):
+    return filters.choices(tiny)
+
+
+def test_parse_is_case_insensitive_and_accepts_country_names(allowed):
+    state, ignored = filters.parse_query("?sector=WATER,innovation%20%26%20research&country=thailand,IDN&status=Announced", allowed)
+    assert state.sectors == ("Water", "Innovation & Research")
+    assert state.countries == ("THA", "IDN")
+    assert state.statuses == ("announced",)
+    assert ignored == []
+
+
+def test_parse_reports_values_that_match_nothing(allowed):
+    state, ignored = filters.parse_query("?sector=Watr&country=Atlantis&city=nowhere&agency=NASA", allowed)
+    assert state == FilterState()
+    assert ignored == ["sector 'Watr'", "country 'Atlantis'", "agency 'NASA'", "city 'nowhere'"]
+
+
+def test_parse_city_by_id_or_name(allowed):
+    assert filters.parse_query("?city=Phuket", allowed)[0].city == "phuket"
+    assert filters.parse_query("?city=ho-chi-minh-city", allowed)[0].city == "ho-chi-minh-city"
+
+
+@pytest.mark.parametrize("search", [None, "", "?", "?sector=", "?=&&==", 42, ["x"], "?sector=" + ",".join(["Water"] * 5000)])
+def test_parse_never_fails(allowed, search):
+    state, _ = filters.parse_query(search, allowed)
+    assert isinstance(state, FilterState)
+
+
+def test_huge_lists_are_capped(allowed):
+    state, ignored = filters.parse_query("?agency=" + ",".join(f"a{i}" for i in range(500)), allowed)
+    assert state.agencies == () and len(ignored) == filters.MAX_VALUES + 1
+
+
+def test_from_controls_drops_unknown_values_and_wrong_types(allowed):
+    state = filters.from_controls(["Water", "Nope", 3, None], {"x": 1}, "Department of State", None, 7, allowed)
+    assert state == FilterState(sectors=("Water",), agencies=("Department of State",))
+
+
+def test_query_round_trip(allowed):
+    state = FilterState(sectors=("Water", "Innovation & Research"), countries=("THA",), city="phuket")
+    query = filters.to_query(state)
+    assert query == "?sector=Water,Innovation%20%26%20Research&country=THA&city=phuket"
+    assert filters.parse_query(query, allowed)[0] == state
+    assert filters.to_query(FilterState()) == ""
+
+
+def test_apply_by_sector(tiny):
+    view = filters.apply(tiny, FilterState(sectors=("Water",)))
+    assert list(view.projects.index) == ["wise-phuket-milwaukee"]
+    assert len(view.links) == 1
+    assert set(view.city_counts.index) == {"phuket", "milwaukee"}
+
+
+def test_apply_by_country_keeps_that_countrys_cities(tiny):
+    view = filters.apply(tiny, FilterState(countries=("IDN",)))
+    assert list(view.projects.index) == ["nsf-jakarta"]
+    assert view.links.empty
+    assert set(view.city_counts.index) == {"jakarta"}
+
+
+def test_apply_by_city(tiny):
+    view = filters.apply(tiny, FilterState(city="milwaukee"))
+    assert list(view.projects.index) == ["wise-phuket-milwaukee"]
+
+
+def test_no_filter_shows_every_city_and_region_wide_projects(tiny):
+    view = filters.apply(tiny, FilterState())
+    assert len(view.projects) == 3 and len(view.city_counts) == 5
+    assert view.city_counts["san-francisco"] == 0 and view.city_counts["phuket"] == 1
+
+
+def test_empty_selection(tiny):
+    view = filters.apply(tiny, FilterState(sectors=("Health",)))
+    assert view.projects.empty and view.links.empty and view.city_counts.empty
+
+
+def test_describe(tiny):
+    assert FilterState().describe(tiny) == "All projects"
+    assert FilterState(sectors=("Water",), countries=("THA",)).describe(tiny) == "Sector: Water · Country: Thailand"
