@@ -87,7 +87,8 @@ def _empty_note(fig: go.Figure) -> None:
                        font=dict(size=15, color=MUTED))
 
 
-def _base_layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+def _base_layout(fig: go.Figure, title: str | None, height: int | None) -> go.Figure:
+    """Shared look; ``height`` None lets the page size the figure (the map keeps its aspect by CSS)."""
     fig.update_layout(
         template="plotly_white", height=height, font=dict(family=FONT, size=13, color=INK),
         margin=dict(l=8, r=8, t=40 if title else 8, b=8),
@@ -103,7 +104,7 @@ def _city_kind(cities: pd.DataFrame) -> pd.Series:
 
 
 def map_figure(dataset: Dataset, view: View, selected: str | None = None, title: str | None = None,
-               height: int = 500) -> go.Figure:
+               height: int | None = None) -> go.Figure:
     """Partner cities as markers and city pairs as arcs (one trace per sector), Pacific-centred.
 
     ``view`` decides which lines and cities are in force; cities outside it stay as faint
