@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("--ascn-pilot", action="store_true", help="mark an ASEAN Smart Cities Network pilot city")
     _data_dir_arg(geo)
 
+    syn = sub.add_parser("synth", help="write a synthetic dataset of any size in the real schema (for benchmarks)")
+    syn.add_argument("--cities", type=int, default=1000)
+    syn.add_argument("--projects", type=int, default=10000)
+    syn.add_argument("--seed", type=int, default=7)
+    syn.add_argument("-o", "--out", type=Path, required=True, help="folder to write cities.geojson and projects.csv into")
+
     sub.add_parser("countries", help="(maintainers) rebuild dashboard/data/countries.json from the gazetteer")
     return parser
 
@@ -98,6 +104,18 @@ def cmd_geocode(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    from dashboard.synth import write_synthetic
+
+    try:
+        folder = write_synthetic(args.out, cities=args.cities, projects=args.projects, seed=args.seed)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.cities} cities and {args.projects} projects to {folder}")
+    return 0
+
+
 def cmd_countries(args) -> int:
     from dashboard.data.gazetteer import write_countries
 
@@ -134,13 +152,14 @@ def cmd_run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"run", "validate", "geocode", "countries"}
+    commands = {"run", "validate", "geocode", "countries", "synth"}
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # plain `python -m dashboard [--port N ...]` serves the app
     elif argv[0] not in commands and not argv[0].startswith("-"):
         parser.error(f"unknown command {argv[0]!r} (choose from {', '.join(sorted(commands))})")
     args = parser.parse_args(argv)
-    handler = {"run": cmd_run, "validate": cmd_validate, "geocode": cmd_geocode, "countries": cmd_countries}[args.command]
+    handler = {"run": cmd_run, "validate": cmd_validate, "geocode": cmd_geocode, "countries": cmd_countries,
+               "synth": cmd_synth}[args.command]
     return handler(args)
 
 

@@ -20,7 +20,37 @@ CITY_KINDS = {
     "other": ("Not in the current filter", "#a8b0b9", "circle-open"),
 }
 ARC_POINTS = 24
+#: beyond this many city pairs, arcs get fewer points and hover moves to one marker per arc
+DETAILED_PAIRS = 100
+COARSE_ARC_POINTS = 10
+#: the map draws at most this many city pairs (the busiest); the caption says how many more there are
+MAX_PAIRS = 400
+#: above this many cities, the faint cities outside the filter carry no hover labels
+CONTEXT_HOVER_LIMIT = 2000
+#: line widths by number of projects on a pair: (at least this many projects, width)
+WIDTH_STEPS = ((1, 2.2), (2, 3.0), (4, 4.0), (10, 5.5))
 EMPTY_TEXT = "No projects match these filters"
+
+#: a small template of our own: Plotly's stock templates cost milliseconds to copy and
+#: kilobytes to send with every figure
+TEMPLATE = {
+    "layout": {
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+        "xaxis": {"gridcolor": "#e6e9ed", "zeroline": False, "linecolor": "#c9d0d8", "automargin": True},
+        "yaxis": {"gridcolor": "#e6e9ed", "zeroline": False, "linecolor": "#c9d0d8", "automargin": True},
+        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#c9d0d8"},
+    }
+}
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure built in one step from plain trace and layout dicts.
+
+    Growing a figure with ``add_trace``/``update_layout`` costs Plotly's object model
+    milliseconds per call; one construction from dicts (typed arrays as NumPy) is ~10x cheaper.
+    """
+    layout = {"template": TEMPLATE, **layout}
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
 def arcs(links: pd.DataFrame, points: int = ARC_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -82,20 +112,44 @@ def city_at(cities: pd.DataFrame, click: object, tolerance: float = 0.05) -> str
     return str(cities.index[best]) if d2[best] <= tolerance ** 2 else None
 
 
-def _empty_note(fig: go.Figure) -> None:
-    fig.add_annotation(text=EMPTY_TEXT, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=15, color=MUTED))
+def _next_step(lo: int) -> float:
+    later = [step for step, _ in WIDTH_STEPS if step > lo]
+    return later[0] if later else float("inf")
 
 
-def _base_layout(fig: go.Figure, title: str | None, height: int | None) -> go.Figure:
+def busiest_pairs(links: pd.DataFrame, limit: int = MAX_PAIRS) -> tuple[pd.DataFrame, int]:
+    """One row per (ASEAN city, U.S. city, sector) with its project count and coordinates,
+    the busiest ``limit`` of them; and how many pairs were left out."""
+    cols = ["asean_city_id", "us_city_id", "sector"]
+    if links.empty:
+        return links.assign(projects=pd.Series(dtype=np.int32)), 0
+    grouped = links.groupby(cols, sort=False, observed=True)
+    pairs = grouped[["asean_lon", "asean_lat", "us_lon", "us_lat"]].first()
+    pairs["projects"] = grouped.size().astype(np.int32)
+    pairs = pairs.reset_index()
+    hidden = max(0, len(pairs) - limit)
+    if hidden:
+        pairs = pairs.sort_values("projects", ascending=False, kind="stable").head(limit)
+    return pairs, hidden
+
+
+def _empty_note() -> dict:
+    return dict(text=EMPTY_TEXT, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                font=dict(size=15, color=MUTED))
+
+
+def _base_layout(title: str | None, height: int | None, **extra) -> dict:
     """Shared look; ``height`` None lets the page size the figure (the map keeps its aspect by CSS)."""
-    fig.update_layout(
-        template="plotly_white", height=height, font=dict(family=FONT, size=13, color=INK),
-        margin=dict(l=8, r=8, t=40 if title else 8, b=8),
-        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)) if title else None,
+    layout = dict(
+        font=dict(family=FONT, size=13, color=INK), margin=dict(l=8, r=8, t=40 if title else 8, b=8),
         hoverlabel=dict(font=dict(family=FONT)), uirevision="keep",
     )
-    return fig
+    if height:
+        layout["height"] = height
+    if title:
+        layout["title"] = dict(text=title, x=0.01, xanchor="left", font=dict(size=15))
+    layout.update(extra)
+    return layout
 
 
 def _city_kind(cities: pd.DataFrame) -> pd.Series:
@@ -110,31 +164,56 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
     ``view`` decides which lines and cities are in force; cities outside it stay as faint
     context. With ``selected``, that city's lines are drawn on top and the rest dimmed.
     """
-    fig = go.Figure()
-    links = view.links
+    traces: list[dict] = []
     cities = dataset.cities
-    sel_mask = ((links["asean_city_id"] == selected) | (links["us_city_id"] == selected)) if selected else None
     names = cities["name"]
+    pairs, hidden = busiest_pairs(view.links)
+    detailed = len(pairs) <= DETAILED_PAIRS
+    points = ARC_POINTS if detailed else COARSE_ARC_POINTS
+    if selected:
+        on_sel = ((pairs["asean_city_id"] == selected) | (pairs["us_city_id"] == selected)).to_numpy()
+    mid_lon, mid_lat, mid_text = [], [], []
     for sector in SECTORS:
-        sector_links = links[links["sector"] == sector]
-        if sector_links.empty:
+        sector_pairs = pairs[pairs["sector"] == sector]
+        if sector_pairs.empty:
             continue
-        groups = [(sector_links, 1.0, 2.2, True)]
-        if selected:
-            on = sector_links[sel_mask.loc[sector_links.index]]
-            groups = [(sector_links[~sel_mask.loc[sector_links.index]], 0.25, 1.6, on.empty), (on, 1.0, 4.0, True)]
-        for part, opacity, width, legend in groups:
-            if part.empty:
-                continue
-            lon, lat = arcs(part)
-            label = (names.loc[part["asean_city_id"]].to_numpy() + " – " + names.loc[part["us_city_id"]].to_numpy()
-                     + f" ({sector})")
-            fig.add_trace(go.Scattergeo(
-                lon=lon.astype(np.float32), lat=lat.astype(np.float32), mode="lines", name=sector,
-                legendgroup=sector, showlegend=legend, opacity=opacity,
-                line=dict(color=SECTOR_COLOURS[sector], width=width),
-                hovertext=np.repeat(label, ARC_POINTS + 1), hoverinfo="text",
-            ))
+        first_in_legend = True
+        for lo, width in reversed(WIDTH_STEPS):
+            hi = _next_step(lo)
+            band = sector_pairs[(sector_pairs["projects"] >= lo) & (sector_pairs["projects"] < hi)]
+            groups = [(band, 1.0, width)]
+            if selected:
+                sel = on_sel[pairs.index.get_indexer(band.index)]
+                groups = [(band[~sel], 0.25, max(1.2, width * 0.7)), (band[sel], 1.0, width + 1.8)]
+            for part, opacity, line_width in groups:
+                if part.empty:
+                    continue
+                lon, lat = arcs(part, points)
+                label = (names.loc[part["asean_city_id"]].map(html_escape).to_numpy() + " – "
+                         + names.loc[part["us_city_id"]].map(html_escape).to_numpy()
+                         + f" ({sector}): " + part["projects"].astype(str).to_numpy() + " project(s)")
+                trace = dict(
+                    type="scattergeo", lon=lon.astype(np.float32), lat=lat.astype(np.float32), mode="lines", name=sector,
+                    legendgroup=sector, showlegend=first_in_legend, opacity=opacity,
+                    line=dict(color=SECTOR_COLOURS[sector], width=line_width),
+                )
+                if detailed:
+                    trace.update(hovertext=np.repeat(label, points + 1), hoverinfo="text")
+                else:
+                    trace.update(hoverinfo="skip")
+                    mid = points // 2
+                    mid_lon.append(lon[mid::points + 1])
+                    mid_lat.append(lat[mid::points + 1])
+                    mid_text.append(label)
+                traces.append(trace)
+                first_in_legend = False
+    if mid_lon:
+        # one invisible hover target per arc instead of a label on every point
+        traces.append(dict(
+            type="scattergeo", lon=np.concatenate(mid_lon).astype(np.float32),
+            lat=np.concatenate(mid_lat).astype(np.float32), mode="markers", marker=dict(size=8, opacity=0),
+            hovertext=np.concatenate(mid_text), hoverinfo="text", showlegend=False, name="City pairs",
+        ))
     counts = view.city_counts
     kind = _city_kind(cities)
     in_view = cities.index.isin(counts.index)
@@ -147,17 +226,20 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
         n = np.zeros(len(sub), dtype=np.int32) if key == "other" else counts.reindex(sub.index, fill_value=0).to_numpy(np.int32)
         size = (7 + 2.2 * np.sqrt(n)).clip(7, 22) if key != "other" else np.full(len(sub), 6.0)
         line_w = np.where(sub.index == selected, 3, 1) if selected else 1
-        hover = ["<b>" + html_escape(nm) + "</b><br>" + html_escape(ct) + f"<br>{k} project(s) in view"
-                 for nm, ct, k in zip(sub["name"], sub["country"], n)]
-        fig.add_trace(go.Scattergeo(
-            lon=sub["lon"].to_numpy(np.float32), lat=sub["lat"].to_numpy(np.float32), mode="markers",
-            name=label, legendgroup="cities",
-            marker=dict(color=colour, symbol=symbol, size=size.astype(np.float32),
-                        line=dict(color="#111111" if selected else "#ffffff", width=line_w)),
-            customdata=position[mask], hovertext=hover, hoverinfo="text",
-        ))
-    _base_layout(fig, title, height)
-    fig.update_layout(
+        marker = dict(color=colour, symbol=symbol, size=size.astype(np.float32),
+                      line=dict(color="#111111" if selected else "#ffffff", width=line_w))
+        trace = dict(type="scattergeo", lon=sub["lon"].to_numpy(np.float32), lat=sub["lat"].to_numpy(np.float32),
+                     mode="markers", name=label, legendgroup="cities", marker=marker)
+        if key == "other" and len(cities) > CONTEXT_HOVER_LIMIT:
+            trace.update(hoverinfo="skip")  # thousands of faint context points: no labels to send
+        else:
+            # names are static per city; the count rides in a typed array beside the city's position
+            trace.update(text=_city_hover(cities)[mask].tolist(), customdata=np.column_stack([position[mask], n]),
+                         hovertemplate="%{text}<br>%{customdata[1]} project(s) in view<extra></extra>")
+        traces.append(trace)
+    layout = _base_layout(
+        title, height,
+        meta={"pairs_drawn": len(pairs), "pairs_hidden": hidden},
         margin=dict(l=0, r=0, t=40 if title else 0, b=56),
         legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top", font=dict(size=12),
                     itemclick="toggle", title=dict(text="")),
@@ -172,8 +254,23 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
         ),
     )
     if view.projects.empty:
-        _empty_note(fig)
-    return fig
+        layout["annotations"] = [_empty_note()]
+    return figure(traces, layout)
+
+
+def _city_hover(cities: pd.DataFrame) -> np.ndarray:
+    """'<b>Name</b><br>Country' per city, escaped once and memoised on the frame's identity."""
+    key = ("city_hover", id(cities))
+    cached = _MEMO.get(key)
+    if cached is None or cached[0] is not cities:
+        text = np.array(["<b>" + html_escape(n) + "</b><br>" + html_escape(c)
+                         for n, c in zip(cities["name"], cities["country"])], dtype=object)
+        cached = (cities, text)
+        _MEMO[key] = cached
+    return cached[1]
+
+
+_MEMO: dict = {}
 
 
 def _bar_height(rows: int) -> int:
@@ -182,34 +279,30 @@ def _bar_height(rows: int) -> int:
 
 
 def _hbar(labels: list[str], values: list[int], colours: list[str] | str, title: str | None, height: int | None,
-          hover_noun: str = "project(s)") -> go.Figure:
-    height = height or _bar_height(len(labels))
-    fig = go.Figure(go.Bar(
-        x=np.asarray(values, dtype=np.int32), y=labels, orientation="h", marker_color=colours,
-        text=[str(v) for v in values], textposition="outside", cliponaxis=False,
+          empty: bool, hover_noun: str = "project(s)") -> go.Figure:
+    bar = dict(
+        type="bar", x=np.asarray(values, dtype=np.int32), y=[html_escape(label) for label in labels], orientation="h",
+        marker=dict(color=colours), text=[str(v) for v in values], textposition="outside", cliponaxis=False,
         hovertemplate=f"%{{y}}: %{{x}} {hover_noun}<extra></extra>",
-    ))
-    _base_layout(fig, title, height)
-    fig.update_layout(yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(visible=False),
-                      bargap=0.25, showlegend=False)
-    return fig
+    )
+    layout = _base_layout(title, height or _bar_height(len(labels)),
+                          yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(visible=False),
+                          bargap=0.25, showlegend=False)
+    if empty:
+        layout["annotations"] = [_empty_note()]
+    return figure([bar], layout)
 
 
 def sectors_figure(view: View, title: str | None = None, height: int | None = None) -> go.Figure:
     """Projects per sector, every sector of the vocabulary in its fixed order and colour."""
     counts = view.projects["sector"].value_counts()
     values = [int(counts.get(s, 0)) for s in SECTORS]
-    fig = _hbar(list(SECTORS), values, [SECTOR_COLOURS[s] for s in SECTORS], title, height)
-    if view.projects.empty:
-        _empty_note(fig)
-    return fig
+    return _hbar(list(SECTORS), values, [SECTOR_COLOURS[s] for s in SECTORS], title, height, view.projects.empty)
 
 
 def countries_figure(dataset: Dataset, view: View, title: str | None = None, height: int | None = None) -> go.Figure:
     """Projects per country they concern, plus a bar for region-wide programmes."""
-    pc = dataset.project_countries
-    pc = pc[pc["project_id"].isin(view.projects.index)]
-    counts = pc["iso3"].value_counts()
+    counts = _country_counts(dataset, view)
     names = country_names(dataset)
     labels = [names.get(c, c) for c in counts.index]
     values = [int(v) for v in counts.to_numpy()]
@@ -218,49 +311,54 @@ def countries_figure(dataset: Dataset, view: View, title: str | None = None, hei
         labels.append("Region-wide (all ASEAN)")
         values.append(regional)
     colours = ["#b31b1b" if lab == "United States" else "#7a8591" if lab.startswith("Region") else "#003f87" for lab in labels]
-    fig = _hbar(labels, values, colours, title, height)
-    if view.projects.empty:
-        _empty_note(fig)
-    return fig
+    return _hbar(labels, values, colours, title, height, view.projects.empty)
 
 
 def agencies_figure(view: View, title: str | None = None, height: int | None = None) -> go.Figure:
     """Projects per lead agency, most first."""
     counts = view.projects["lead_agency"].value_counts()
-    fig = _hbar(list(counts.index), [int(v) for v in counts.to_numpy()], "#2f6f8f", title, height)
-    if view.projects.empty:
-        _empty_note(fig)
-    return fig
+    return _hbar(list(counts.index), [int(v) for v in counts.to_numpy()], "#2f6f8f", title, height, view.projects.empty)
 
 
 def timeline_figure(view: View, title: str | None = None, height: int = 300) -> go.Figure:
     """Announcements per year, stacked by sector."""
     p = view.projects
-    fig = go.Figure()
+    bars = []
     if not p.empty:
         years = p["announced_date"].dt.year
         span = list(range(int(years.min()), int(years.max()) + 1))
         table = pd.crosstab(years, p["sector"]).reindex(index=span, fill_value=0)
         for sector in SECTORS:
             if sector in table.columns:
-                fig.add_trace(go.Bar(
-                    x=[str(y) for y in span], y=table[sector].to_numpy(np.int32), name=sector,
-                    marker_color=SECTOR_COLOURS[sector],
-                    hovertemplate=f"{sector}, %{{x}}: %{{y}} project(s)<extra></extra>",
+                bars.append(dict(
+                    type="bar", x=[str(y) for y in span], y=table[sector].to_numpy(np.int32), name=html_escape(sector),
+                    marker=dict(color=SECTOR_COLOURS[sector]),
+                    hovertemplate=f"{html_escape(sector)}, %{{x}}: %{{y}} project(s)<extra></extra>",
                 ))
-    _base_layout(fig, title, height)
-    fig.update_layout(barmode="stack", xaxis=dict(type="category", title=None),
-                      yaxis=dict(title="Projects announced", dtick=1 if len(p) < 15 else None, rangemode="tozero"),
-                      legend=dict(orientation="h", y=-0.18, font=dict(size=11)), showlegend=not p.empty)
+    layout = _base_layout(
+        title, height, barmode="stack", xaxis=dict(type="category", title=None),
+        yaxis=dict(title=dict(text="Projects announced"), dtick=1 if len(p) < 15 else None, rangemode="tozero"),
+        legend=dict(orientation="h", y=-0.18, font=dict(size=11)), showlegend=not p.empty,
+    )
     if p.empty:
-        _empty_note(fig)
-    return fig
+        layout["annotations"] = [_empty_note()]
+    return figure(bars, layout)
+
+
+def _country_counts(dataset: Dataset, view: View) -> pd.Series:
+    """Projects in view per country (ISO3), most first."""
+    from dashboard.filters import codes
+
+    c = codes(dataset)
+    hits = np.bincount(c.pc_country_code[view.mask[c.pc_pidx]], minlength=len(c.country))
+    names = np.array(list(c.country), dtype=object)
+    counts = pd.Series(hits, index=names)
+    return counts[counts > 0].sort_values(ascending=False, kind="stable")
 
 
 def headline_numbers(dataset: Dataset, view: View) -> dict[str, int]:
     """Cities, countries, projects and city pairs in view."""
-    pc = dataset.project_countries
-    countries = set(pc.loc[pc["project_id"].isin(view.projects.index), "iso3"])
+    countries = set(_country_counts(dataset, view).index)
     countries |= set(dataset.cities.loc[view.city_counts.index, "iso3"])
     pairs = view.links[["asean_city_id", "us_city_id"]].drop_duplicates()
     return {"cities": len(view.city_counts), "countries": len(countries), "projects": len(view.projects),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, quote, urlencode
 
+import numpy as np
 import pandas as pd
 
 from dashboard.data import Dataset
@@ -164,6 +165,48 @@ def to_query(state: FilterState) -> str:
 
 
 @dataclass(frozen=True)
+class Codes:
+    """Integer codes of the columns filters test, computed once per dataset."""
+
+    sector: dict[str, int]
+    sector_code: np.ndarray  # per project
+    agency: dict[str, int]
+    agency_code: np.ndarray
+    status: dict[str, int]
+    status_code: np.ndarray
+    country: dict[str, int]
+    pc_country_code: np.ndarray  # per project_countries row
+    pc_pidx: np.ndarray
+    pcity_pidx: np.ndarray  # per project_cities row
+    pcity_cidx: np.ndarray
+    link_pidx: np.ndarray
+    city_pos: dict[str, int]
+
+
+def codes(dataset: Dataset) -> Codes:
+    """The dataset's filter codes (memoised on the dataset)."""
+    memo = dataset.derived
+    if "codes" not in memo:
+        p = dataset.projects
+
+        def coded(col: pd.Series) -> tuple[dict[str, int], np.ndarray]:
+            cat = pd.Categorical(col)
+            return {v: i for i, v in enumerate(cat.categories)}, np.asarray(cat.codes, dtype=np.int16)
+
+        sector, sector_code = coded(p["sector"])
+        agency, agency_code = coded(p["lead_agency"])
+        status, status_code = coded(p["status"])
+        country, pc_country_code = coded(dataset.project_countries["iso3"])
+        memo["codes"] = Codes(
+            sector, sector_code, agency, agency_code, status, status_code, country, pc_country_code,
+            dataset.project_countries["pidx"].to_numpy(), dataset.project_cities["pidx"].to_numpy(),
+            dataset.project_cities["cidx"].to_numpy(), dataset.links["pidx"].to_numpy(),
+            {cid: i for i, cid in enumerate(dataset.cities.index)},
+        )
+    return memo["codes"]
+
+
+@dataclass(frozen=True)
 class View:
     """What the filters leave: projects, their pair links, and the cities to show with their project counts."""
 
@@ -171,32 +214,41 @@ class View:
     projects: pd.DataFrame
     links: pd.DataFrame
     city_counts: pd.Series  # city_id -> number of projects in view (0 for shown cities with none)
+    mask: np.ndarray = field(repr=False, default=None)  # per project of the dataset: in view?
+
+
+def _member(code: np.ndarray, table: dict[str, int], chosen: tuple[str, ...]) -> np.ndarray:
+    return np.isin(code, [table[v] for v in chosen if v in table])
+
+
+def _any_row(n: int, pidx: np.ndarray, hit: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[pidx[hit]] = True
+    return out
 
 
 def apply(dataset: Dataset, state: FilterState) -> View:
     """Projects matching every selected filter (any value within one filter)."""
-    p = dataset.projects
-    mask = pd.Series(True, index=p.index)
+    c = codes(dataset)
+    n = len(dataset.projects)
+    mask = np.ones(n, dtype=bool)
     if state.sectors:
-        mask &= p["sector"].isin(state.sectors)
+        mask &= _member(c.sector_code, c.sector, state.sectors)
     if state.agencies:
-        mask &= p["lead_agency"].isin(state.agencies)
+        mask &= _member(c.agency_code, c.agency, state.agencies)
     if state.statuses:
-        mask &= p["status"].isin(state.statuses)
+        mask &= _member(c.status_code, c.status, state.statuses)
     if state.countries:
-        pc = dataset.project_countries
-        mask &= p.index.isin(pc.loc[pc["iso3"].isin(state.countries), "project_id"])
+        mask &= _any_row(n, c.pc_pidx, _member(c.pc_country_code, c.country, state.countries))
     if state.city:
-        pcity = dataset.project_cities
-        mask &= p.index.isin(pcity.loc[pcity["city_id"] == state.city, "project_id"])
-    projects = p[mask]
-    keep = set(projects.index)
-    links = dataset.links[dataset.links["project_id"].isin(keep)]
-    pcity = dataset.project_cities[dataset.project_cities["project_id"].isin(keep)]
-    counts = pcity.groupby("city_id")["project_id"].nunique()
+        mask &= _any_row(n, c.pcity_pidx, c.pcity_cidx == c.city_pos.get(state.city, -1))
+    projects = dataset.projects[mask]
+    links = dataset.links[mask[c.link_pidx]]
     cities = dataset.cities
+    per_city = np.bincount(c.pcity_cidx[mask[c.pcity_pidx]], minlength=len(cities))
+    shown = per_city > 0
     if not (state.sectors or state.agencies or state.statuses or state.city):
         # no project-level filter: every city (of the chosen countries) shows, with or without projects
-        base = cities.index if not state.countries else cities.index[cities["iso3"].isin(state.countries)]
-        counts = counts.reindex(base.union(counts.index), fill_value=0)
-    return View(state=state, projects=projects, links=links, city_counts=counts.astype(int))
+        shown |= cities["iso3"].isin(state.countries).to_numpy() if state.countries else True
+    counts = pd.Series(per_city[shown].astype(np.int32), index=cities.index[shown])
+    return View(state=state, projects=projects, links=links, city_counts=counts, mask=mask)

@@ -28,12 +28,17 @@ class Rendered:
     table_caption: str
 
 
-def project_rows(dataset: Dataset, view: View) -> list[dict]:
-    """One plain-text record per project in view, with city and country names resolved."""
+#: the page's table shows at most this many rows (the exports carry them all)
+TABLE_LIMIT = 500
+
+
+def project_rows(dataset: Dataset, view: View, limit: int | None = None) -> list[dict]:
+    """One plain-text record per project in view (the first ``limit``), with city and country names resolved."""
     names = dataset.cities["name"].to_dict()
     cnames = country_names(dataset)
     rows = []
-    for p in view.projects.itertuples(index=False):
+    projects = view.projects if limit is None else view.projects.head(limit)
+    for p in projects.itertuples(index=False):
         rows.append({
             "project_id": p.project_id,
             "title": p.title,
@@ -56,20 +61,30 @@ def render(dataset: Dataset, state: FilterState) -> Rendered:
     map_view = apply(dataset, state.without_city()) if state.city else view
     heads = figures.headline_numbers(dataset, view)
     described = state.describe(dataset)
+    map_fig = figures.map_figure(dataset, map_view, selected=state.city)
+    meta = map_fig.layout.meta
+    drawn, hidden = meta["pairs_drawn"], meta["pairs_hidden"]
     map_caption = (
-        f"Map of {len(map_view.city_counts)} partner cities and {len(map_view.links)} city-pair lines "
+        f"Map of {len(map_view.city_counts):,} partner cities and {drawn + hidden:,} city pairs "
         f"({described})" + (f"; {dataset.cities.at[state.city, 'name']} highlighted" if state.city else "") + "."
     )
+    if hidden:
+        map_caption += (f" The {drawn:,} pairs with the most projects are drawn (line width grows with the number "
+                        f"of projects); {hidden:,} more are counted in the charts and the table.")
+    total = len(view.projects)
+    table_caption = f"{total:,} project(s): {described}"
+    if total > TABLE_LIMIT:
+        table_caption += f". The first {TABLE_LIMIT:,} are listed; export the CSV for all of them."
     return Rendered(
         state=state, view=view, headlines=heads,
-        map=figures.map_figure(dataset, map_view, selected=state.city),
+        map=map_fig,
         map_caption=map_caption,
         sectors=figures.sectors_figure(view),
         countries=figures.countries_figure(dataset, view),
         agencies=figures.agencies_figure(view),
         timeline=figures.timeline_figure(view),
-        table=project_rows(dataset, view),
-        table_caption=f"{len(view.projects)} project(s): {described}",
+        table=project_rows(dataset, view, TABLE_LIMIT),
+        table_caption=table_caption,
     )
 
 

@@ -89,6 +89,8 @@ MAP_STATE_JS = """() => {
     drawn_lines: document.querySelectorAll('#map .scattergeo path.js-line').length,
     arcs: arcs,
     markers: Object.fromEntries(markers.map(t => [t.name, (t.lon || []).length])),
-    hover: markers.flatMap(t => Array.from(t.hovertext || [])),
+    // [name, projects in view] for every labelled marker
+    cities: markers.filter(t => t.text && t.customdata).flatMap(t => Array.from(t.text).map((text, i) => [
+      text.replace(/<[^>]+>/g, '|').split('|').filter(Boolean)[0], Number(t.customdata[i][1])])),
   };
 }"""

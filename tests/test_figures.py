@@ -60,7 +60,7 @@ def test_click_on_line_or_marker_names_a_city(shipped):
     fig = figures.map_figure(shipped, view(shipped, sectors=("Water",)))
     water = fig.data[0]
     marker = next(t for t in fig.data if t.name == "U.S. partner city")
-    assert figures.city_at(shipped.cities, {"points": [{"customdata": int(marker.customdata[0])}]}) in shipped.cities.index
+    assert figures.city_at(shipped.cities, {"points": [{"customdata": marker.customdata[0].tolist()}]}) in shipped.cities.index
     # Plotly may give a click on a marker to the line end beneath it: matched by coordinates
     first = figures.city_at(shipped.cities, {"points": [{"lon": float(water.lon[0]), "lat": float(water.lat[0])}]})
     end = figures.ARC_POINTS - 1
@@ -80,7 +80,7 @@ def test_hover_text_is_escaped(tiny):
     cities.loc["phuket", "name"] = "<img src=x onerror=alert(1)>"
     ds = dataclasses.replace(tiny, cities=cities)
     fig = figures.map_figure(ds, view(ds))
-    hover = " ".join(h for t in fig.data if t.mode == "markers" for h in t.hovertext)
+    hover = " ".join(h for t in fig.data if t.mode == "markers" and t.text is not None for h in t.text)
     assert "<img" not in hover and "&lt;img" in hover
 
 

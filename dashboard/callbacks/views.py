@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dash import Dash, Input, Output, ctx, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import figures, filters, views
 from dashboard.data import Dataset
@@ -54,4 +57,11 @@ def register(app: Dash, dataset: Dataset, allowed: filters.Choices) -> None:
         current = filters.from_controls(sectors, countries, agencies, statuses, city, allowed)
         from_url, ignored = filters.parse_query(search, allowed) if ctx.triggered_id == ids.URL else (current, [])
         state = views.resolve_state(ctx.triggered_id, current, from_url, figures.city_at(dataset.cities, click), allowed)
-        return outputs_for(dataset, views.render(dataset, state), ignored, search)
+        if ctx.triggered_id == ids.URL and state == current and not ignored:
+            raise PreventUpdate  # the page already shows this state (e.g. the first load of a plain link)
+        return outputs_for(dataset, rendered(state), ignored, search)
+
+    @lru_cache(maxsize=256)
+    def rendered(state: filters.FilterState) -> views.Rendered:
+        """Each filter state is rendered once per process; the data never changes under a running app."""
+        return views.render(dataset, state)

@@ -217,3 +217,11 @@ def write_countries(path: Path = COUNTRIES_JSON) -> Path:
 def load_countries() -> dict[str, dict]:
     """The shipped country table (built by ``python -m dashboard countries``)."""
     return json.loads(COUNTRIES_JSON.read_text(encoding="utf-8"))
+
+
+def largest_places(iso2_codes: list[str], limit: int) -> list[Place]:
+    """The ``limit`` most populous gazetteer places in the given countries (for synthetic data)."""
+    wanted = set(iso2_codes)
+    rows = [c for c in _cache().get_cities().values() if c["countrycode"] in wanted]
+    rows.sort(key=lambda c: (-int(c.get("population") or 0), int(c["geonameid"])))
+    return [_place(c, "name") for c in rows[:limit]]

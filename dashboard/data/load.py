@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from dashboard import DEFAULT_DATA_DIR
@@ -51,6 +52,9 @@ class Dataset:
     links : one row per project and (ASEAN city, U.S. city) pair, with both ends' coordinates.
     project_cities : one row per project and city it names, either side.
     project_countries : one row per project and country (ISO3) it concerns.
+    The three link tables carry ``pidx`` (the project's row position) and, where they
+    name cities, their row positions in ``cities`` (``cidx``, ``aidx``, ``uidx``), so
+    filters work on integer arrays.
     """
 
     cities: gpd.GeoDataFrame
@@ -60,6 +64,8 @@ class Dataset:
     project_countries: pd.DataFrame
     warnings: tuple[DataIssue, ...] = ()
     files: dict[str, str] = field(default_factory=dict)
+    #: memo of values derived from the frames (codes, labels), filled on first use by their owners
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def counts(self) -> dict[str, int]:
         """Headline counts, as `validate` prints them."""
@@ -457,20 +463,26 @@ def build_dataset(city_records: list[dict], project_records: list[dict], warning
     projects = pd.DataFrame.from_records(project_records)
     projects = projects.set_index("project_id", drop=False)
     projects.index.name = None
-    lon, lat = cities["lon"].to_dict(), cities["lat"].to_dict()
+    pos = {cid: i for i, cid in enumerate(cities.index)}
+    lon, lat = cities["lon"].to_numpy(), cities["lat"].to_numpy()
     pair_rows, pc_rows = [], []
-    for p in projects.itertuples(index=False):
+    for i, p in enumerate(projects.itertuples(index=False)):
         for a in p.asean_city_ids:
-            pc_rows.append((p.project_id, a, "ASEAN"))
+            pc_rows.append((p.project_id, a, "ASEAN", i, pos[a]))
             for u in p.us_city_ids:
-                pair_rows.append((p.project_id, p.sector, a, u, lon[a], lat[a], lon[u], lat[u]))
+                pair_rows.append((p.project_id, p.sector, a, u, i, pos[a], pos[u]))
         for u in p.us_city_ids:
-            pc_rows.append((p.project_id, u, "US"))
-    links = pd.DataFrame(pair_rows, columns=["project_id", "sector", "asean_city_id", "us_city_id",
-                                             "asean_lon", "asean_lat", "us_lon", "us_lat"])
-    project_cities = pd.DataFrame(pc_rows, columns=["project_id", "city_id", "side"])
-    project_countries = projects[["project_id", "countries"]].explode("countries").dropna()
+            pc_rows.append((p.project_id, u, "US", i, pos[u]))
+    links = pd.DataFrame(pair_rows, columns=["project_id", "sector", "asean_city_id", "us_city_id", "pidx", "aidx", "uidx"])
+    links = links.astype({"pidx": np.int32, "aidx": np.int32, "uidx": np.int32})
+    aidx, uidx = links["aidx"].to_numpy(), links["uidx"].to_numpy()
+    links = links.assign(asean_lon=lon[aidx], asean_lat=lat[aidx], us_lon=lon[uidx], us_lat=lat[uidx])
+    project_cities = pd.DataFrame(pc_rows, columns=["project_id", "city_id", "side", "pidx", "cidx"])
+    project_cities = project_cities.astype({"pidx": np.int32, "cidx": np.int32})
+    project_countries = projects[["project_id", "countries"]].assign(pidx=np.arange(len(projects), dtype=np.int32))
+    project_countries = project_countries.explode("countries").dropna(subset=["countries"])
     project_countries = project_countries.rename(columns={"countries": "iso3"}).reset_index(drop=True)
+    project_countries["pidx"] = project_countries["pidx"].astype(np.int32)
     return Dataset(cities=cities, projects=projects, links=links, project_cities=project_cities,
                    project_countries=project_countries,
                    warnings=tuple(warnings), files=dict(files or {}))

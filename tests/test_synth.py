@@ -1,0 +1,28 @@
+"""The synthetic generator writes valid data of the asked size, and big views stay bounded."""
+
+from __future__ import annotations
+
+from dashboard import figures, filters, views
+from dashboard.__main__ import main
+from dashboard.data import load_dataset
+
+
+def test_synth_writes_valid_data(tmp_path):
+    assert main(["synth", "--cities", "60", "--projects", "900", "-o", str(tmp_path)]) == 0
+    ds = load_dataset(tmp_path)
+    assert len(ds.cities) == 60 and len(ds.projects) == 900
+    assert set(ds.cities["region"]) == {"ASEAN", "US"}
+    assert (ds.projects["scope"] == "pair").sum() > 300
+
+
+def test_large_views_are_aggregated(tmp_path, monkeypatch):
+    main(["synth", "--cities", "120", "--projects", "3000", "-o", str(tmp_path)])
+    ds = load_dataset(tmp_path)
+    monkeypatch.setattr(figures, "MAX_PAIRS", 50)
+    r = views.render(ds, filters.FilterState())
+    drawn = r.map.layout.meta["pairs_drawn"]
+    assert drawn == 50 and r.map.layout.meta["pairs_hidden"] > 0
+    assert "more are counted in the charts and the table" in r.map_caption
+    widths = {t.line.width for t in r.map.data if t.mode == "lines"}
+    assert len(widths) > 1  # busier pairs are drawn wider
+    assert len(r.table) == views.TABLE_LIMIT and "export the CSV" in r.table_caption
