@@ -117,9 +117,10 @@ def _next_step(lo: int) -> float:
     return later[0] if later else float("inf")
 
 
-def busiest_pairs(links: pd.DataFrame, limit: int = MAX_PAIRS) -> tuple[pd.DataFrame, int]:
+def busiest_pairs(links: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, int]:
     """One row per (ASEAN city, U.S. city, sector) with its project count and coordinates,
-    the busiest ``limit`` of them; and how many pairs were left out."""
+    the busiest ``limit`` (default `MAX_PAIRS`) of them; and how many pairs were left out."""
+    limit = MAX_PAIRS if limit is None else limit
     cols = ["asean_city_id", "us_city_id", "sector"]
     if links.empty:
         return links.assign(projects=pd.Series(dtype=np.int32)), 0
