@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.app import create_app
 from dashboard.ids import ids
+from tests.payloads import filter_body
 
 
 @pytest.fixture(scope="module")
@@ -21,20 +22,10 @@ def client(app):
     return app.server.test_client()
 
 
-def callback_payload(app, **inputs):
-    """A /_dash-update-component body for the filter callback, with ``inputs`` overriding defaults."""
+def callback_payload(app, trigger, values=None):
+    """A /_dash-update-component body for the filter callback."""
     deps = app.server.test_client().get("/_dash-dependencies").get_json()
-    cb = next(d for d in deps if f"{ids.MAP}.figure" in d["output"])
-    values = {"url.search": "", f"{ids.SECTOR}.value": [], f"{ids.COUNTRY}.value": [], f"{ids.AGENCY}.value": [],
-              f"{ids.STATUS}.value": [], f"{ids.CITY}.value": None, f"{ids.MAP}.clickData": None,
-              f"{ids.RESET}.n_clicks": 0, f"{ids.DETAILS_CLOSE}.n_clicks": 0}
-    values.update(inputs.pop("values", {}))
-    trigger = inputs.pop("trigger")
-    return {
-        "output": cb["output"], "outputs": [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in cb["output"].strip(".").split("...")],
-        "inputs": [{"id": i["id"], "property": i["property"], "value": values[f"{i['id']}.{i['property']}"]} for i in cb["inputs"]],
-        "changedPropIds": [trigger], "state": [],
-    }
+    return filter_body(deps, trigger, values)
 
 
 def post(client, body):
