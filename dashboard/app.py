@@ -6,7 +6,7 @@ import os
 
 from dash import Dash
 
-from dashboard import PACKAGE_DIR, callbacks
+from dashboard import PACKAGE_DIR, callbacks, plotlyjs
 from dashboard.data import Dataset, load_dataset
 from dashboard.filters import FilterState, choices
 from dashboard.layouts import page
@@ -21,6 +21,7 @@ def create_app(dataset: Dataset) -> Dash:
         __name__, title=TITLE, assets_folder=str(PACKAGE_DIR / "assets"), serve_locally=True,
         update_title=None, meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    plotlyjs.install(app)  # the small plotly.js build in dashboard/vendor, not the full 4.8 MB one
     allowed = choices(dataset)
     initial = render(dataset, FilterState())
     app.layout = page(dataset, allowed, initial, topojson_url=app.get_asset_url("topojson/"))
