@@ -1,8 +1,9 @@
-"""The command line: run (default), validate, geocode, countries.
+"""The command line: run (default), validate, geocode, export, countries.
 
     python -m dashboard                       serve the dashboard at http://127.0.0.1:8050
     python -m dashboard validate              check the data files, print counts or every error
     python -m dashboard geocode "Hillsboro, OR, US" [--add --id ID --name NAME]
+    python -m dashboard export --format pptx --sector Water -o water.pptx
 """
 
 from __future__ import annotations
@@ -48,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--projects", type=int, default=10000)
     syn.add_argument("--seed", type=int, default=7)
     syn.add_argument("-o", "--out", type=Path, required=True, help="folder to write cities.geojson and projects.csv into")
+
+    exp = sub.add_parser("export", help="write a chart image, the briefing pack, the data or an offline map, "
+                                        "for the same filters as a dashboard link")
+    exp.add_argument("--format", required=True, choices=("png", "svg", "pdf", "pptx", "csv", "xlsx", "html"))
+    exp.add_argument("--chart", help="map, sectors, countries, agencies or timeline for png/svg/pdf/html "
+                                     "(default: map); 'briefing' for the pdf briefing pack")
+    for name, what in (("sector", "Water"), ("country", "THA or Thailand"), ("agency", "'Department of State'"),
+                       ("status", "announced"), ("city", "phuket")):
+        exp.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
+                         help=f"filter, as in a dashboard link (e.g. {what}); repeat or comma-separate")
+    exp.add_argument("--width", help="image width in pixels (default 1600)")
+    exp.add_argument("--height", help="image height in pixels (default 900)")
+    exp.add_argument("--scale", help="image scale factor (default 1)")
+    exp.add_argument("-o", "--output", type=Path, help="file to write (default: the export's own name, here)")
+    _data_dir_arg(exp)
 
     sub.add_parser("countries", help="(maintainers) rebuild dashboard/data/countries.json from the gazetteer")
     return parser
@@ -116,6 +132,59 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def export_target(fmt: str, chart: str | None) -> str:
+    """What `export --format F [--chart C]` makes: a chart for images and html, the pack for pptx, the data for tables."""
+    if chart:
+        return chart
+    return {"pptx": "briefing", "csv": "projects", "xlsx": "projects"}.get(fmt, "map")
+
+
+def export_query(args) -> str:
+    """The dashboard query string for the filter options, e.g. '?sector=Water&country=THA'."""
+    from urllib.parse import urlencode
+
+    pairs = [(name, ",".join(getattr(args, name))) for name in ("sector", "country", "agency", "status", "city")]
+    query = urlencode([(k, v) for k, v in pairs if v])
+    return f"?{query}" if query else ""
+
+
+def cmd_export(args) -> int:
+    import os
+    import tempfile
+
+    from dashboard.data import DataError, load_dataset
+    from dashboard.exports import ExportError, export
+    from dashboard.exports.common import BadRequest, NotFound
+
+    try:
+        ds = load_dataset(args.data_dir)
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    chart = export_target(args.format, args.chart)
+    size = {k: v for k in ("width", "height", "scale") if (v := getattr(args, k)) is not None}
+    try:
+        content, _mimetype, filename = export(ds, args.format, chart, export_query(args), **size)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, (BadRequest, NotFound)) else 1
+    target = args.output or Path(filename)
+    # write beside the target, then rename: the file is either whole or not there
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.resolve().parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {target} ({len(content):,} bytes)")
+    return 0
+
+
 def cmd_countries(args) -> int:
     from dashboard.data.gazetteer import write_countries
 
@@ -152,14 +221,14 @@ def cmd_run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"run", "validate", "geocode", "countries", "synth"}
+    commands = {"run", "validate", "geocode", "countries", "synth", "export"}
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # plain `python -m dashboard [--port N ...]` serves the app
     elif argv[0] not in commands and not argv[0].startswith("-"):
         parser.error(f"unknown command {argv[0]!r} (choose from {', '.join(sorted(commands))})")
     args = parser.parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "geocode": cmd_geocode, "countries": cmd_countries,
-               "synth": cmd_synth}[args.command]
+               "synth": cmd_synth, "export": cmd_export}[args.command]
     return handler(args)
 
 

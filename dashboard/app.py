@@ -7,7 +7,9 @@ import os
 from dash import Dash
 
 from dashboard import PACKAGE_DIR, callbacks, plotlyjs
+from dashboard.callbacks import exports as export_callbacks
 from dashboard.data import Dataset, load_dataset
+from dashboard.exports import routes as export_routes
 from dashboard.filters import FilterState, choices
 from dashboard.layouts import page
 from dashboard.views import render
@@ -26,6 +28,8 @@ def create_app(dataset: Dataset) -> Dash:
     initial = render(dataset, FilterState())
     app.layout = page(dataset, allowed, initial, topojson_url=app.get_asset_url("topojson/"))
     callbacks.views.register(app, dataset, allowed)
+    export_callbacks.register(app, dataset, allowed)  # export links, share panel, graphs' download names
+    export_routes.register(app, dataset)  # /export/..., /embed/... and the framing headers
     return app
 
 

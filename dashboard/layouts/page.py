@@ -9,6 +9,7 @@ from dashboard.figures import FONT
 from dashboard.filters import Choices, country_names
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
+from dashboard.layouts.exports import toolbar
 from dashboard.views import Rendered
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
@@ -113,6 +114,7 @@ def page(dataset: Dataset, allowed: Choices, initial: Rendered, topojson_url: st
         html.Div(className="layout", children=[
             filter_panel(dataset, allowed),
             html.Main(className="content", children=[
+                toolbar(),
                 html.Div(id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
                 html.Ul(headlines(initial.headlines), id=ids.HEADLINES, className="headlines",
                         **{"aria-label": "Headline numbers"}),

@@ -1,0 +1,251 @@
+"""Chart images (PNG, SVG, PDF) rendered server-side by kaleido in the machine's own Chromium, fully offline.
+
+Kaleido v1 drives a Chrome through ``choreographer``. We never let it look for (or
+download) a browser of its own: :func:`chromium_path` finds the system Chromium
+(``$BROWSER_PATH`` if set, else ``chromium`` on the PATH, else ``/usr/bin/chromium``) and
+passes it to ``Kaleido(path=...)``. Kaleido's page loads the plotly.js that ships with
+the ``plotly`` package (the same file Dash serves), MathJax is turned off (it would come
+from a CDN), and a generated script preloads the app's own topojson into
+``window.PlotlyGeoAssets`` — plotly.js looks there before it fetches a topojson URL — so a
+map renders with no network at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import math
+import os
+import shutil
+import tempfile
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from dashboard import PACKAGE_DIR
+from dashboard.data import Dataset
+from dashboard.exports.common import CHART_TITLES, PRODUCT, BadRequest, Unavailable, script_json, source_line
+from dashboard.figures import FONT, INK, MUTED, html_escape
+from dashboard.views import Rendered
+
+TOPOJSON_DIR = PACKAGE_DIR / "assets" / "topojson"
+INSTALL_MESSAGE = (
+    "Image export needs Chromium on the server, and none was found. Install it with "
+    "'apt-get install chromium' (Debian/Ubuntu), or set BROWSER_PATH to a Chrome or Chromium "
+    "executable, then retry. The dashboard's own camera button still downloads a PNG."
+)
+START_TIMEOUT = 60.0  # seconds to launch Chromium and load plotly.js
+RENDER_TIMEOUT = 60.0  # seconds for one image
+
+
+@dataclass(frozen=True)
+class Size:
+    """Pixels of the figure and the factor the image is scaled by (PNG pixels = width x scale)."""
+
+    width: int = 1600
+    height: int = 900
+    scale: float = 1.0
+
+
+#: what a request may ask for; anything else answers 400 saying these bounds
+WIDTH_RANGE = (200, 4000)
+HEIGHT_RANGE = (200, 4000)
+SCALE_RANGE = (0.25, 4.0)
+MAX_PIXELS = 40_000_000  # of the output image: 3200 x 1800 at scale 2 is 23 million
+
+
+def _number(name: str, value: object, bounds: tuple[float, float], whole: bool) -> float:
+    low, high = bounds
+    what = "a whole number" if whole else "a number"
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or (whole and number != int(number)) or not low <= number <= high:
+        raise BadRequest(f"{name} must be {what} from {low:g} to {high:g} (got {str(value)[:20]!r})")
+    return number
+
+
+def size_from(width: object = None, height: object = None, scale: object = None, default: Size = Size()) -> Size:
+    """A checked :class:`Size` from request or command-line values (strings or numbers; None keeps the default)."""
+    w = default.width if width in (None, "") else int(_number("width", width, WIDTH_RANGE, whole=True))
+    h = default.height if height in (None, "") else int(_number("height", height, HEIGHT_RANGE, whole=True))
+    s = default.scale if scale in (None, "") else _number("scale", scale, SCALE_RANGE, whole=False)
+    if w * h * s * s > MAX_PIXELS:
+        raise BadRequest(f"width x height x scale² must stay under {MAX_PIXELS:,} pixels "
+                         f"(got {w} x {h} at scale {s:g})")
+    return Size(w, h, s)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The figure as exported: the page's figure plus its title, the filters, the legend and a source line
+
+
+def subtitle(dataset: Dataset, rendered: Rendered) -> str:
+    n = rendered.headlines["projects"]
+    return f"{rendered.state.describe(dataset)} — {n} project{'s' if n != 1 else ''} in view"
+
+
+def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None, source: str | None) -> go.Figure:
+    """A copy of a page figure laid out for a file: a fixed white page, its words inside the image.
+
+    ``title``/``note``/``source`` None leave that part out (a slide carries them as text instead).
+    Data text is escaped: Plotly reads a few HTML tags in titles, and a title is never markup.
+    """
+    out = go.Figure(fig)
+    top = (40 if title else 16) + (30 if note else 0)
+    bottom = {"map": 64, "timeline": 92}.get(chart, 16) + (34 if source else 0)
+    out.update_layout(
+        width=None, height=None, paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", uirevision=None,
+        font=dict(family=FONT, color=INK),
+        margin=dict(l=24, r=24, t=top + 14, b=bottom),
+        title=dict(text=html_escape(title), x=0.012, xanchor="left", y=0.985, yanchor="top", yref="container",
+                   font=dict(size=24), subtitle=dict(text=html_escape(note or ""), font=dict(size=15, color=MUTED)))
+        if title else dict(text=""),
+    )
+    if chart == "map":
+        # one row of legend below the map, cities and sectors side by side
+        out.update_layout(legend=dict(orientation="h", traceorder="normal", x=0, xanchor="left", y=0, yanchor="top",
+                                      font=dict(size=14)))
+    elif chart == "timeline":
+        out.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.08, yanchor="top", font=dict(size=13)))
+    else:
+        out.update_layout(margin_l=24)
+    if source:
+        out.add_annotation(text=html_escape(source), xref="paper", yref="paper", x=0, xanchor="left", y=0,
+                           yanchor="bottom", yshift=-(bottom - 10), showarrow=False, align="left",
+                           font=dict(size=12, color=MUTED))
+    return out
+
+
+def chart_figure(dataset: Dataset, rendered: Rendered, chart: str, date=None, framed: bool = True) -> go.Figure:
+    """The figure of ``chart`` as a file shows it (``framed``: with title, filters and source inside the image)."""
+    fig = getattr(rendered, chart)
+    if not framed:
+        return decorate(fig, chart, title=None, note=None, source=None)
+    return decorate(fig, chart, title=f"{CHART_TITLES[chart]} — {PRODUCT}", note=subtitle(dataset, rendered),
+                    source=source_line(date))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Chromium through kaleido: one browser per process, started on first use, driven from its own event-loop thread
+
+
+def chromium_path() -> str | None:
+    """The Chrome/Chromium kaleido drives: $BROWSER_PATH, else chromium on the PATH, else /usr/bin/chromium."""
+    for candidate in (os.environ.get("BROWSER_PATH"), shutil.which("chromium"), shutil.which("chromium-browser"),
+                      "/usr/bin/chromium"):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=4)
+def geo_assets_js(names: tuple[str, ...] = ("world_110m", "world_50m")) -> str:
+    """JavaScript that preloads the app's topojson, so plotly.js never fetches a map outline."""
+    import json
+
+    assets = {n: json.loads((TOPOJSON_DIR / f"{n}.json").read_text(encoding="utf-8")) for n in names}
+    return ("window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
+            "window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};\n"
+            f"Object.assign(window.PlotlyGeoAssets.topojson, {script_json(assets)});\n")
+
+
+class Renderer:
+    """A kaleido session (one headless Chromium) shared by every export of the process.
+
+    Kaleido is asyncio; the routes are threads. The session lives on a private event
+    loop in a daemon thread, and :meth:`render` hands it work and waits. A failure or
+    timeout closes the session so that the next export starts a fresh browser.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+        self._tmp: Path | None = None
+        self._pid: int | None = None
+
+    def _ensure(self, path: str):
+        if self._kaleido is not None and self._pid == os.getpid():
+            return self._kaleido, self._loop
+        if self._pid != os.getpid():  # a forked worker: the parent's browser is not ours
+            self._kaleido = self._loop = None
+        from kaleido import Kaleido, PageGenerator
+
+        tmp = Path(tempfile.mkdtemp(prefix="usascp-kaleido-"))
+        (tmp / "geo-assets.js").write_text(geo_assets_js(), encoding="utf-8")
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="usascp-kaleido", daemon=True).start()
+
+        async def start():
+            k = Kaleido(n=1, timeout=RENDER_TIMEOUT, path=path,
+                        page_generator=PageGenerator(mathjax=False, others=[str(tmp / "geo-assets.js")]))
+            await k.open()
+            return k
+
+        try:
+            kaleido = asyncio.run_coroutine_threadsafe(start(), loop).result(START_TIMEOUT)
+        except BaseException as exc:
+            loop.call_soon_threadsafe(loop.stop)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise Unavailable(f"Chromium at {path} could not be started for image export ({type(exc).__name__}: "
+                              f"{str(exc)[:200]}). Check that 'chromium --headless' runs on the server.") from exc
+        self._kaleido, self._loop, self._tmp, self._pid = kaleido, loop, tmp, os.getpid()
+        return kaleido, loop
+
+    def render(self, jobs: list[tuple[go.Figure, str, Size]]) -> list[bytes]:
+        """Images of each (figure, format, size), in order; raises Unavailable when Chromium is missing or fails."""
+        path = chromium_path()
+        if path is None:
+            raise Unavailable(INSTALL_MESSAGE)
+        with self._lock:
+            kaleido, loop = self._ensure(path)
+
+        async def run() -> list[bytes]:
+            return [await kaleido.calc_fig(fig, opts=dict(format=fmt, width=size.width, height=size.height,
+                                                          scale=size.scale))
+                    for fig, fmt, size in jobs]
+
+        future = asyncio.run_coroutine_threadsafe(run(), loop)
+        try:
+            return future.result(RENDER_TIMEOUT * max(len(jobs), 1))
+        except FutureTimeout as exc:
+            future.cancel()
+            self.close()
+            raise Unavailable("Image rendering timed out in Chromium; please retry.") from exc
+        except Exception as exc:
+            self.close()
+            raise Unavailable(f"Image rendering failed in Chromium ({type(exc).__name__}: {str(exc)[:200]}); "
+                              "please retry.") from exc
+
+    def close(self) -> None:
+        """Close the browser (if any); the next render starts another."""
+        with self._lock:
+            kaleido, loop, tmp = self._kaleido, self._loop, self._tmp
+            self._kaleido = self._loop = self._tmp = None
+            if kaleido is not None and loop is not None and self._pid == os.getpid():
+                try:
+                    asyncio.run_coroutine_threadsafe(kaleido.close(), loop).result(15)
+                except Exception:  # noqa: BLE001 - closing a broken browser is best effort
+                    pass
+                loop.call_soon_threadsafe(loop.stop)
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+RENDERER = Renderer()
+atexit.register(RENDERER.close)
+
+
+def render(jobs: list[tuple[go.Figure, str, Size]]) -> list[bytes]:
+    return RENDERER.render(jobs)
+
+
+def chart_image(dataset: Dataset, rendered: Rendered, chart: str, fmt: str, size: Size, date=None) -> bytes:
+    """One chart as PNG, SVG or PDF bytes, framed with its title, filters, legend and source line."""
+    return render([(chart_figure(dataset, rendered, chart, date), fmt, size)])[0]

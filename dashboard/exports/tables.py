@@ -1,0 +1,90 @@
+"""The projects in view as CSV (UTF-8 with a BOM, for Excel) and XLSX, safe to open in a spreadsheet.
+
+Every text cell that a spreadsheet could read as a formula — one beginning with ``=``,
+``+``, ``-``, ``@``, a tab, a carriage return or NUL — is prefixed with ``'`` (OWASP's
+CSV-injection guidance). Numbers and dates are written as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+
+from dashboard.data import Dataset
+from dashboard.exports.common import PRODUCT, source_line
+from dashboard.vocab import FORMULA_PREFIXES
+from dashboard.views import Rendered, project_rows
+
+#: (key of views.project_rows, or 'description'; column heading)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("project_id", "Project ID"), ("title", "Project"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"),
+    ("us_cities", "U.S. cities"), ("countries", "Countries"), ("lead_agency", "Lead agency"),
+    ("partners", "Partners"), ("status", "Status"), ("announced", "Announced"), ("description", "Description"),
+    ("source", "Source"),
+)
+FORMULA_STARTS = FORMULA_PREFIXES  # = + - @ tab CR NUL, the validator's list
+
+
+def neutralise(value: object) -> object:
+    """``'=cmd'`` becomes ``"'=cmd"``; other text, numbers and dates are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def records(dataset: Dataset, rendered: Rendered) -> list[list[object]]:
+    """One row per project in view (all of them: the page lists only the first few hundred), in COLUMNS order."""
+    descriptions = dict(zip(rendered.view.projects["project_id"], rendered.view.projects["description"]))
+    rows = []
+    for row in project_rows(dataset, rendered.view):
+        full = {**row, "description": descriptions.get(row["project_id"], "")}
+        rows.append([neutralise(full.get(key, "")) for key, _ in COLUMNS])
+    return rows
+
+
+def csv_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None) -> bytes:
+    """The rows in view as CSV: a header row, then one row per project; UTF-8 with a byte-order mark."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(label) for _, label in COLUMNS])
+    writer.writerows(records(dataset, rendered))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None) -> bytes:
+    """The rows in view as an Excel workbook: a 'Projects' sheet (filterable, header frozen) and an 'About' sheet."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+
+    def cell(value: object) -> object:
+        value = neutralise(value)
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Projects"
+    ws.append([label for _, label in COLUMNS])
+    for row in records(dataset, rendered):
+        ws.append([cell(v) for v in row])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    widths = {"Project ID": 24, "Project": 44, "Description": 60, "Source": 60, "Partners": 36}
+    for i, (_, label) in enumerate(COLUMNS, start=1):
+        letter = ws.cell(row=1, column=i).column_letter
+        ws.column_dimensions[letter].width = widths.get(label, 18)
+        for c in ws[letter][1:]:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    about = wb.create_sheet("About")
+    for line in (PRODUCT, f"Filters: {rendered.state.describe(dataset)}", f"Projects: {len(rendered.view.projects)}",
+                 source_line(date)):
+        about.append([cell(line)])
+    about.column_dimensions["A"].width = 100
+    wb.properties.title = f"{PRODUCT}: projects"
+    wb.properties.creator = f"{PRODUCT} dashboard"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
