@@ -6,7 +6,7 @@ import os
 
 from dash import Dash
 
-from dashboard import PACKAGE_DIR, callbacks, plotlyjs
+from dashboard import PACKAGE_DIR, callbacks, compress, plotlyjs
 from dashboard.callbacks import exports as export_callbacks
 from dashboard.data import Dataset, load_dataset
 from dashboard.exports import routes as export_routes
@@ -30,6 +30,7 @@ def create_app(dataset: Dataset) -> Dash:
     callbacks.views.register(app, dataset, allowed)
     export_callbacks.register(app, dataset, allowed)  # export links, share panel, graphs' download names
     export_routes.register(app, dataset)  # /export/..., /embed/... and the framing headers
+    compress.install(app.server)  # static files compressed once and kept; callback JSON per response
     return app
 
 
