@@ -70,7 +70,13 @@ def country_names(dataset: Dataset) -> dict[str, str]:
 
 
 def choices(dataset: Dataset) -> Choices:
-    """The filter vocabularies present in ``dataset`` (plus every sector and status of the vocabulary)."""
+    """The filter vocabularies present in ``dataset`` (plus every sector and status of the vocabulary), memoised."""
+    if "choices" not in dataset.derived:
+        dataset.derived["choices"] = _choices(dataset)
+    return dataset.derived["choices"]
+
+
+def _choices(dataset: Dataset) -> Choices:
     from dashboard.vocab import SECTORS, STATUSES
 
     countries_table = load_countries()

@@ -32,3 +32,6 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     SHARE_CHART = "share-chart"
     SHARE_SNIPPET = "share-snippet"
     SHARE_PREVIEW = "share-preview"
+    DATA_BANNER = "data-banner"
+    DATA_VERSION = "data-version"
+    DATA_POLL = "data-poll"

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from dashboard import figures
-from dashboard.data import Dataset
+import threading
+from collections import OrderedDict
+
+from dashboard.data import Dataset, empty_dataset
 from dashboard.filters import Choices, FilterState, View, apply, country_names
 
 
@@ -105,3 +108,35 @@ def resolve_state(trigger: str | None, current: FilterState, from_url: FilterSta
         city = None if clicked_city == current.city else clicked_city
         return FilterState(current.sectors, current.countries, current.agencies, current.statuses, city)
     return current
+
+
+#: rendered states kept per dataset (a few MB at most)
+RENDER_CACHE_SIZE = 256
+_empty: list[Dataset] = []
+_lock = threading.Lock()
+
+
+def live(source) -> Dataset:
+    """The dataset a data source serves now, or an empty one if it never had valid data."""
+    ds = source.current
+    if ds is not None:
+        return ds
+    if not _empty:
+        _empty.append(empty_dataset())
+    return _empty[0]
+
+
+def render_cached(dataset: Dataset, state: FilterState) -> Rendered:
+    """`render`, memoised per dataset and filter state (least recently used states are dropped)."""
+    with _lock:
+        cache = dataset.derived.setdefault("rendered", OrderedDict())
+        hit = cache.get(state)
+        if hit is not None:
+            cache.move_to_end(state)
+            return hit
+    out = render(dataset, state)
+    with _lock:
+        cache[state] = out
+        while len(cache) > RENDER_CACHE_SIZE:
+            cache.popitem(last=False)
+    return out

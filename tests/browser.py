@@ -38,10 +38,21 @@ class Watch:
 
     external: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    pages: list = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        out = []
+        for page in self.pages:
+            try:
+                out += page.evaluate("() => window.__cspViolations || []")
+            except Exception:  # noqa: BLE001 - a closed page has nothing more to say
+                pass
+        return out
 
     def assert_clean(self) -> None:
         assert self.external == [], f"requests left the machine: {self.external}"
         assert self.console_errors == [], f"browser console errors: {self.console_errors}"
+        assert self.csp_violations() == [], f"Content-Security-Policy violations: {self.csp_violations()}"
 
 
 def launch(playwright):
@@ -65,7 +76,11 @@ def open_page(browser, watch: Watch, width: int = 1440, height: int = 900):
             r.abort()
 
     context.route("**/*", route)
+    context.add_init_script("""window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation',
+        e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));""")
     page = context.new_page()
+    watch.pages.append(page)
     page.on("console", lambda m: watch.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
     return page

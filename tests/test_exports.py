@@ -17,7 +17,8 @@ from dashboard.__main__ import main
 from dashboard.app import create_app
 from dashboard.callbacks.exports import graph_configs, share_values
 from dashboard.data import load_dataset
-from dashboard.exports import briefing, images, routes, tables
+from dashboard import security
+from dashboard.exports import briefing, images, tables
 from dashboard.exports.common import BadRequest, NotFound, file_stem, split_name
 from dashboard.filters import FilterState, choices
 from dashboard.layouts.exports import export_links
@@ -113,12 +114,12 @@ def test_export_names():
 
 
 def test_frame_ancestors_setting():
-    assert routes.frame_ancestors("") == "*"
-    assert routes.frame_ancestors("https://example.org, https://*.state.gov 'self'") == \
+    assert security.frame_ancestors("") == "*"
+    assert security.frame_ancestors("https://example.org, https://*.state.gov 'self'") == \
         "https://example.org https://*.state.gov 'self'"
-    assert routes.frame_ancestors("https://a.example:8443 https:") == "https://a.example:8443 https:"
+    assert security.frame_ancestors("https://a.example:8443 https:") == "https://a.example:8443 https:"
     for bad in ("https://ok.example javascript:alert(1)", "; script-src *", "https://x.example/path?q", "'unsafe-inline'"):
-        assert routes.frame_ancestors(bad) == "'none'", bad  # anything odd: fail closed
+        assert security.frame_ancestors(bad) == "'none'", bad  # anything odd: fail closed
 
 
 def test_paginate_keeps_every_row_once_and_in_order():

@@ -58,20 +58,27 @@ def graph_configs(search: str | None, configs: list, allowed: filters.Choices, d
     return out
 
 
-def register(app: Dash, dataset: Dataset, allowed: filters.Choices) -> None:
+def register(app: Dash, source) -> None:
+    """Export links, share panel and download names, for the data source's current dataset."""
+
+    def allowed() -> filters.Choices:
+        from dashboard.views import live
+
+        return filters.choices(live(source))
+
     @app.callback(
         Output(ids.EXPORT_LINKS, "children"),
         Input(ids.URL, "search"),
     )
     def links(search):
-        return export_links(filters.to_query(canonical(search, allowed)))
+        return export_links(filters.to_query(canonical(search, allowed())))
 
     @app.callback(
         Output(ids.SHARE_LINK, "value"), Output(ids.SHARE_SNIPPET, "value"), Output(ids.SHARE_PREVIEW, "href"),
         Input(ids.URL, "search"), Input(ids.SHARE_CHART, "value"), State(ids.URL, "href"),
     )
     def share(search, chart, href):
-        return share_values(search, href, chart, allowed)
+        return share_values(search, href, chart, allowed())
 
     @app.callback(
         *[Output(g, "config") for g in GRAPHS],
@@ -79,7 +86,7 @@ def register(app: Dash, dataset: Dataset, allowed: filters.Choices) -> None:
         *[State(g, "config") for g in GRAPHS],
     )
     def download_names(search, *configs):
-        return graph_configs(search, list(configs), allowed)
+        return graph_configs(search, list(configs), allowed())
 
     # and onto the plots already drawn (assets/exports.js): dcc.Graph applies a new config only with a new figure
     app.clientside_callback(ClientsideFunction("usascp", "applyDownloadNames"), *[Input(g, "config") for g in GRAPHS])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dash import Dash, Input, Output, ctx, no_update
 from dash.exceptions import PreventUpdate
 
@@ -38,7 +36,8 @@ def outputs_for(dataset: Dataset, rendered: views.Rendered, ignored: list[str], 
     )
 
 
-def register(app: Dash, dataset: Dataset, allowed: filters.Choices) -> None:
+def register(app: Dash, source) -> None:
+    """The filter callback, reading the data source's current dataset on every call."""
     @app.callback(
         Output(ids.SECTOR, "value"), Output(ids.COUNTRY, "value"), Output(ids.AGENCY, "value"),
         Output(ids.STATUS, "value"), Output(ids.CITY, "value"),
@@ -54,14 +53,11 @@ def register(app: Dash, dataset: Dataset, allowed: filters.Choices) -> None:
         prevent_initial_call=True,
     )
     def update(search, sectors, countries, agencies, statuses, city, click, _reset, _close):
+        dataset = views.live(source)
+        allowed = filters.choices(dataset)
         current = filters.from_controls(sectors, countries, agencies, statuses, city, allowed)
         from_url, ignored = filters.parse_query(search, allowed) if ctx.triggered_id == ids.URL else (current, [])
         state = views.resolve_state(ctx.triggered_id, current, from_url, figures.city_at(dataset.cities, click), allowed)
         if ctx.triggered_id == ids.URL and state == current and not ignored:
             raise PreventUpdate  # the page already shows this state (e.g. the first load of a plain link)
-        return outputs_for(dataset, rendered(state), ignored, search)
-
-    @lru_cache(maxsize=256)
-    def rendered(state: filters.FilterState) -> views.Rendered:
-        """Each filter state is rendered once per process; the data never changes under a running app."""
-        return views.render(dataset, state)
+        return outputs_for(dataset, views.render_cached(dataset, state), ignored, search)

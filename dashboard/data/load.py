@@ -455,12 +455,15 @@ def _sha256(path: Path) -> str:
 
 def build_dataset(city_records: list[dict], project_records: list[dict], warnings=(), files=None) -> Dataset:
     """Join validated records into a `Dataset` (also used by tests and the synthetic generator)."""
-    cities = pd.DataFrame.from_records(city_records)
+    cities = pd.DataFrame.from_records(city_records, columns=None if city_records else [*CITY_PROPERTIES, "lon", "lat"])
     cities["ascn_pilot"] = cities["ascn_pilot"].astype(bool)
+    cities[["lon", "lat"]] = cities[["lon", "lat"]].astype(float)
     cities = gpd.GeoDataFrame(cities, geometry=gpd.points_from_xy(cities["lon"], cities["lat"]), crs="EPSG:4326")
     cities = cities.set_index("city_id", drop=False)
     cities.index.name = None
-    projects = pd.DataFrame.from_records(project_records)
+    projects = pd.DataFrame.from_records(project_records, columns=None if project_records else [
+        *PROJECT_COLUMNS, "listed_countries", "announced_date", "scope", "line"])
+    projects["announced_date"] = pd.to_datetime(projects["announced_date"])
     projects = projects.set_index("project_id", drop=False)
     projects.index.name = None
     pos = {cid: i for i, cid in enumerate(cities.index)}
@@ -486,6 +489,11 @@ def build_dataset(city_records: list[dict], project_records: list[dict], warning
     return Dataset(cities=cities, projects=projects, links=links, project_cities=project_cities,
                    project_countries=project_countries,
                    warnings=tuple(warnings), files=dict(files or {}))
+
+
+def empty_dataset() -> Dataset:
+    """A dataset with no cities and no projects: what a server shows before any valid data exists."""
+    return build_dataset([], [])
 
 
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:

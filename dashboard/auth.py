@@ -1,0 +1,64 @@
+"""Optional sign-in, off by default; when configured it covers every route but /healthz.
+
+    USASCP_AUTH=basic  USASCP_BASIC_AUTH_FILE=/etc/usascp/users   (lines of "user:password")
+    USASCP_AUTH=oidc   USASCP_OIDC_URL=https://login.example.gov/.well-known/openid-configuration
+                       USASCP_OIDC_CLIENT_ID=...  USASCP_OIDC_CLIENT_SECRET=...  USASCP_SECRET_KEY=...
+                       (needs the `authlib` package: pip install authlib)
+
+Basic auth belongs behind HTTPS only (the reverse proxy's job; see the README).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PUBLIC_ROUTES = ["/healthz"]
+
+
+class AuthConfigError(RuntimeError):
+    """The sign-in settings are incomplete; the server must not start open by mistake."""
+
+
+def read_users(path: Path) -> dict[str, str]:
+    users = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user or not password:
+            raise AuthConfigError(f"{path}:{n}: expected 'user:password'")
+        users[user] = password
+    if not users:
+        raise AuthConfigError(f"{path}: no users")
+    return users
+
+
+def install(app, env: dict | None = None) -> str:
+    """Turn on the configured sign-in; returns its kind ('none', 'basic' or 'oidc')."""
+    env = os.environ if env is None else env
+    kind = env.get("USASCP_AUTH", "none").strip().lower() or "none"
+    if kind == "none":
+        return kind
+    import dash_auth
+
+    if kind == "basic":
+        path = env.get("USASCP_BASIC_AUTH_FILE")
+        if not path:
+            raise AuthConfigError("USASCP_AUTH=basic needs USASCP_BASIC_AUTH_FILE (lines of user:password)")
+        dash_auth.BasicAuth(app, read_users(Path(path)), public_routes=PUBLIC_ROUTES)
+        return kind
+    if kind == "oidc":
+        missing = [k for k in ("USASCP_OIDC_URL", "USASCP_OIDC_CLIENT_ID", "USASCP_OIDC_CLIENT_SECRET",
+                               "USASCP_SECRET_KEY") if not env.get(k)]
+        if missing:
+            raise AuthConfigError(f"USASCP_AUTH=oidc needs {', '.join(missing)}")
+        from dash_auth import OIDCAuth  # needs authlib
+
+        app.server.secret_key = env["USASCP_SECRET_KEY"]
+        OIDCAuth(app, secret_key=env["USASCP_SECRET_KEY"], public_routes=PUBLIC_ROUTES,
+                 server_metadata_url=env["USASCP_OIDC_URL"], client_id=env["USASCP_OIDC_CLIENT_ID"],
+                 client_secret=env["USASCP_OIDC_CLIENT_SECRET"])
+        return kind
+    raise AuthConfigError(f"USASCP_AUTH={kind!r}: use none, basic or oidc")

@@ -1,0 +1,247 @@
+"""Secure serving defaults: security headers and CSP, framing rules, a request-size cap, error pages
+with no traceback, and one structured log line per request.
+
+Settings come from environment variables (see `Settings.from_env`); the defaults are the
+safe ones.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from flask import Flask, Response, g, request
+
+log = logging.getLogger("usascp.requests")
+
+EMBED_PREFIX = "embed/"
+#: responses a browser may render as a document (and so run scripts in)
+DOCUMENT_TYPES = frozenset({"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml"})
+_SOURCE = re.compile(r"^(\*|'self'|'none'|https?:|https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?/?)$",
+                     re.IGNORECASE)
+
+
+def frame_ancestors(value: str | None = None) -> str:
+    """The CSP sources allowed to frame /embed/ pages, from $USASCP_FRAME_ANCESTORS (default ``*``).
+
+    Sources are separated by spaces or commas: ``*``, ``'self'``, ``https:`` or
+    ``https://host[:port]`` (``*.`` allowed before the host). A value holding anything else
+    fails closed — ``'none'``, logged — rather than frame more than was meant.
+    """
+    raw = os.environ.get("USASCP_FRAME_ANCESTORS") if value is None else value
+    if raw is None or not raw.strip():
+        return "*"
+    tokens = [t for t in re.split(r"[\s,]+", raw.strip()) if t]
+    bad = [t[:60] for t in tokens if not _SOURCE.match(t)]
+    if bad:
+        logging.getLogger(__name__).warning(
+            "USASCP_FRAME_ANCESTORS holds %s, not CSP sources: embeds may not be framed at all", bad)
+        return "'none'"
+    if "'none'" in tokens and len(tokens) > 1:
+        tokens.remove("'none'")
+    return " ".join(tokens)
+
+
+def with_frame_ancestors(csp: str, sources: str) -> str:
+    """``csp`` with its frame-ancestors directive set to ``sources``."""
+    kept = [d.strip() for d in csp.split(";") if d.strip() and not d.strip().lower().startswith("frame-ancestors")]
+    return "; ".join([*kept, f"frame-ancestors {sources}"])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Serving settings; every default is the safe choice."""
+
+    #: largest request body accepted (bytes); larger gets 413
+    max_body: int = 256 * 1024
+    #: CSP sources allowed to frame /embed/ pages ('*' for any); other pages are never framed
+    frame_ancestors: str = "*"
+    #: send HSTS (only ever over HTTPS)
+    hsts: bool = True
+    #: extra script hashes (Dash's inline scripts are added by `install`)
+    script_hashes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        return cls(
+            max_body=int(env.get("USASCP_MAX_BODY_BYTES", 256 * 1024)),
+            frame_ancestors=frame_ancestors(env.get("USASCP_FRAME_ANCESTORS", "")),
+            hsts=env.get("USASCP_HSTS", "1") != "0",
+        )
+
+
+def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> str:
+    """The CSP: everything from this origin; inline scripts only by hash; no eval.
+
+    ``script_hashes`` are CSP sources as Dash's ``csp_hashes()`` gives them ("'sha256-...'").
+    """
+    scripts = " ".join(["'self'", *script_hashes])
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        # Plotly and Dash set element styles at run time
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{code} · U.S.-ASEAN Smart Cities Partnership</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/assets/style.css"></head>
+<body><header class="site-header"><h1>U.S.-ASEAN Smart Cities Partnership</h1></header>
+<main class="error-page"><h2>{title}</h2><p>{text}</p><p><a href="/">Back to the dashboard</a></p>
+<p class="caption">Reference: {ref}</p></main></body></html>"""
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Forbidden", "You do not have access to this page."),
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Method not allowed", "This address does not accept that kind of request."),
+    413: ("Request too large", "The request was larger than this server accepts."),
+    500: ("Something went wrong", "The server could not complete the request. It has been logged."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/_dash", "/export", "/healthz")) or request.is_json
+
+
+def error_response(code: int) -> Response:
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    ref = getattr(g, "request_id", "-")
+    if _wants_json():
+        body = json.dumps({"error": title, "status": code, "reference": ref})
+        return Response(body, status=code, mimetype="application/json")
+    return Response(ERROR_PAGE.format(code=code, title=title, text=text, ref=ref), status=code, mimetype="text/html")
+
+
+def install(app, settings: Settings | None = None) -> Settings:
+    """Apply headers, limits, error pages and request logs to a Dash app (call after its callbacks exist)."""
+    settings = settings or Settings.from_env()
+    server: Flask = app.server
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    server.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @server.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        g.request_id = uuid.uuid4().hex[:12]
+
+    embed_prefix = (app.config.routes_pathname_prefix or "/") + EMBED_PREFIX
+    hashes: list[str] = []
+
+    @server.after_request
+    def _headers(response: Response) -> Response:
+        if not hashes:  # Dash's inline scripts are known once its callbacks are registered
+            hashes.extend([*app.csp_hashes(), *settings.script_hashes])
+        embed = request.path.startswith(embed_prefix)
+        frames = settings.frame_ancestors if embed else "'none'"
+        own = response.headers.get("Content-Security-Policy")  # a route's stricter policy is kept
+        if own or response.mimetype in DOCUMENT_TYPES:  # a policy means something only to a document
+            response.headers["Content-Security-Policy"] = (
+                with_frame_ancestors(own, frames) if own else content_security_policy(hashes, frames))
+        if embed:
+            response.headers.pop("X-Frame-Options", None)
+        else:
+            response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+        if settings.hsts and request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        response.headers["X-Request-Id"] = getattr(g, "request_id", "-")
+        return response
+
+    @server.after_request
+    def _log(response: Response) -> Response:
+        started = getattr(g, "started", None)
+        log.info(json.dumps({
+            "event": "request", "id": getattr(g, "request_id", "-"), "method": request.method,
+            "route": request.path, "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "bytes": response.calculate_content_length(),
+        }))
+        return response
+
+    for code in (400, 403, 404, 405, 413):
+        server.register_error_handler(code, lambda exc, code=code: error_response(code))
+
+    @server.errorhandler(Exception)
+    def _crash(exc: Exception):
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(exc, HTTPException):
+            return error_response(exc.code or 500)
+        log.exception(json.dumps({"event": "error", "id": getattr(g, "request_id", "-"), "route": request.path}))
+        return error_response(500)
+
+    return settings
+
+
+def configure_logging(level: str | None = None) -> None:
+    """One line per record on stderr; request lines are JSON."""
+    logging.basicConfig(level=(level or os.environ.get("USASCP_LOG_LEVEL", "INFO")).upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def _expected_inputs(app) -> dict[str, list[tuple[str, str]]]:
+    """For each callback output key, the (id, property) of its inputs and states, in order."""
+    table = {}
+    for key, cb in app.callback_map.items():
+        ins = [(i["id"], i["property"]) for i in cb.get("inputs", [])]
+        states = [(s["id"], s["property"]) for s in cb.get("state", [])]
+        table[key] = (ins, states)
+    return table
+
+
+def _pairs(items) -> list[tuple[str, str]] | None:
+    if not isinstance(items, list):
+        return None
+    out = []
+    for item in items:
+        if isinstance(item, list):  # wildcard groups are not used by this app
+            return None
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not isinstance(item.get("property"), str):
+            return None
+        out.append((item["id"], item["property"]))
+    return out
+
+
+def guard_callbacks(app) -> None:
+    """Refuse (400) a callback request whose shape does not match a registered callback,
+    before Dash's dispatcher sees it; the callbacks themselves validate the values."""
+    server: Flask = app.server
+    path = app.config.requests_pathname_prefix + "_dash-update-component"
+    expected: dict = {}
+
+    @server.before_request
+    def _guard():
+        if request.path != path or request.method != "POST":
+            return None
+        if not expected:
+            expected.update(_expected_inputs(app))
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("output"), str) or body["output"] not in expected:
+            return error_response(400)
+        ins, states = expected[body["output"]]
+        if _pairs(body.get("inputs")) != ins or _pairs(body.get("state", [])) != states:
+            return error_response(400)
+        changed = body.get("changedPropIds", [])
+        if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+            return error_response(400)
+        outputs = body.get("outputs")
+        if not isinstance(outputs, (list, dict)):
+            return error_response(400)
+        return None
