@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--debug", action="store_true", help="Dash dev tools; only on a loopback host")
     _data_dir_arg(run)
 
+    srv = sub.add_parser("serve", help="production: the dashboard under gunicorn, following data file changes")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8050)
+    srv.add_argument("--workers", type=int, default=2)
+    _data_dir_arg(srv)
+
     val = sub.add_parser("validate", help="check the data files; exit 1 listing every error")
     _data_dir_arg(val)
 
@@ -185,6 +191,29 @@ def cmd_export(args) -> int:
     return 0
 
 
+def serve_command(args) -> list[str]:
+    """The gunicorn command line `serve` runs."""
+    return [sys.executable, "-m", "gunicorn", "--workers", str(max(1, args.workers)), "--bind", f"{args.host}:{args.port}",
+            "--timeout", "120", "--graceful-timeout", "20", "dashboard.app:server"]
+
+
+def cmd_serve(args) -> int:
+    import os
+
+    from dashboard.data import DataError, load_dataset
+
+    try:
+        load_dataset(args.data_dir)  # say what is wrong now, rather than serve a 503
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    env = {**os.environ, "USASCP_DATA_DIR": str(Path(args.data_dir).resolve())}
+    print(f"U.S.-ASEAN Smart Cities Partnership dashboard: http://{args.host}:{args.port}/ "
+          f"({args.workers} gunicorn workers)", flush=True)
+    os.execvpe(sys.executable, serve_command(args), env)
+    return 0  # not reached
+
+
 def cmd_countries(args) -> int:
     from dashboard.data.gazetteer import write_countries
 
@@ -197,7 +226,8 @@ def cmd_run(args) -> int:
     import socket
 
     from dashboard.app import create_app
-    from dashboard.data import DataError, load_dataset
+    from dashboard.data.source import DataSource
+    from dashboard.security import configure_logging
 
     if args.debug:
         try:
@@ -207,28 +237,28 @@ def cmd_run(args) -> int:
         if not loopback:
             print("error: --debug is refused on a non-loopback host (the debugger would be reachable)", file=sys.stderr)
             return 2
-    try:
-        ds = load_dataset(args.data_dir)
-    except DataError as exc:
-        print(exc, file=sys.stderr)
+    configure_logging()
+    source = DataSource(args.data_dir)  # follows edits to the files while it runs
+    if source.current is None:
+        print("\n".join(["the data files do not validate; nothing was loaded:", *source.rejected.errors]), file=sys.stderr)
         return 1
-    app = create_app(ds)
+    app = create_app(source)
     print(f"U.S.-ASEAN Smart Cities Partnership dashboard: http://{args.host}:{args.port}/", flush=True)
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=False)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"run", "validate", "geocode", "countries", "synth", "export"}
+    commands = {"run", "serve", "validate", "geocode", "countries", "synth", "export"}
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # plain `python -m dashboard [--port N ...]` serves the app
     elif argv[0] not in commands and not argv[0].startswith("-"):
         parser.error(f"unknown command {argv[0]!r} (choose from {', '.join(sorted(commands))})")
     args = parser.parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "geocode": cmd_geocode, "countries": cmd_countries,
-               "synth": cmd_synth, "export": cmd_export}[args.command]
+               "synth": cmd_synth, "serve": cmd_serve, "export": cmd_export}[args.command]
     return handler(args)
 
 

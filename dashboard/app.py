@@ -60,9 +60,9 @@ def create_app(data: Dataset | DataSource, settings: security.Settings | None = 
         status, body = source.health()
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
-    auth.install(app)
     security.install(app, settings)
-    security.guard_callbacks(app)
+    security.guard_callbacks(app)  # before sign-in, whose check assumes a well-formed callback body
+    auth.install(app)
     compress.install(app.server)  # static files compressed once and kept; callback JSON per response
     return app
 

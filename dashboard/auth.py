@@ -35,6 +35,18 @@ def read_users(path: Path) -> dict[str, str]:
     return users
 
 
+def _only_public(app, extra: list[str] | None = None) -> None:
+    """Make /healthz (and the sign-in pages) the only routes open without signing in.
+
+    dash-auth by default leaves Dash's own routes open, /_dash-layout among them — but
+    our layout carries the data (the initial figures), so it must be covered too.
+    """
+    from dash_auth.public_routes import PUBLIC_ROUTES as KEY
+    from werkzeug.routing import Map, Rule
+
+    app.server.config[KEY] = Map([Rule(r) for r in [*PUBLIC_ROUTES, *(extra or [])]]).bind("")
+
+
 def install(app, env: dict | None = None) -> str:
     """Turn on the configured sign-in; returns its kind ('none', 'basic' or 'oidc')."""
     env = os.environ if env is None else env
@@ -47,7 +59,8 @@ def install(app, env: dict | None = None) -> str:
         path = env.get("USASCP_BASIC_AUTH_FILE")
         if not path:
             raise AuthConfigError("USASCP_AUTH=basic needs USASCP_BASIC_AUTH_FILE (lines of user:password)")
-        dash_auth.BasicAuth(app, read_users(Path(path)), public_routes=PUBLIC_ROUTES)
+        dash_auth.BasicAuth(app, read_users(Path(path)))
+        _only_public(app)
         return kind
     if kind == "oidc":
         missing = [k for k in ("USASCP_OIDC_URL", "USASCP_OIDC_CLIENT_ID", "USASCP_OIDC_CLIENT_SECRET",
@@ -57,8 +70,9 @@ def install(app, env: dict | None = None) -> str:
         from dash_auth import OIDCAuth  # needs authlib
 
         app.server.secret_key = env["USASCP_SECRET_KEY"]
-        OIDCAuth(app, secret_key=env["USASCP_SECRET_KEY"], public_routes=PUBLIC_ROUTES,
-                 server_metadata_url=env["USASCP_OIDC_URL"], client_id=env["USASCP_OIDC_CLIENT_ID"],
-                 client_secret=env["USASCP_OIDC_CLIENT_SECRET"])
+        auth = OIDCAuth(app, secret_key=env["USASCP_SECRET_KEY"])
+        auth.register_provider("idp", server_metadata_url=env["USASCP_OIDC_URL"],
+                               client_id=env["USASCP_OIDC_CLIENT_ID"], client_secret=env["USASCP_OIDC_CLIENT_SECRET"])
+        _only_public(app, ["/oidc/<idp>/login", "/oidc/<idp>/callback", "/oidc/logout"])
         return kind
     raise AuthConfigError(f"USASCP_AUTH={kind!r}: use none, basic or oidc")

@@ -200,10 +200,19 @@ def _expected_inputs(app) -> dict[str, list[tuple[str, str]]]:
     """For each callback output key, the (id, property) of its inputs and states, in order."""
     table = {}
     for key, cb in app.callback_map.items():
+        if "callback" not in cb:  # clientside: the server has nothing to run
+            continue
         ins = [(i["id"], i["property"]) for i in cb.get("inputs", [])]
         states = [(s["id"], s["property"]) for s in cb.get("state", [])]
-        table[key] = (ins, states)
+        table[key] = (ins, states, _outputs_of(key))
     return table
+
+
+def _outputs_of(key: str) -> list[tuple[str, str]] | tuple[str, str]:
+    """The (id, property) outputs a callback key names: a list for a multi-output callback."""
+    if key.startswith(".."):
+        return [tuple(part.rsplit(".", 1)) for part in key.strip(".").split("...")]
+    return tuple(key.rsplit(".", 1))
 
 
 def _pairs(items) -> list[tuple[str, str]] | None:
@@ -235,13 +244,14 @@ def guard_callbacks(app) -> None:
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("output"), str) or body["output"] not in expected:
             return error_response(400)
-        ins, states = expected[body["output"]]
+        ins, states, outs = expected[body["output"]]
         if _pairs(body.get("inputs")) != ins or _pairs(body.get("state", [])) != states:
+            return error_response(400)
+        sent = body.get("outputs")
+        sent = _pairs(sent) if isinstance(outs, list) else (_pairs([sent]) or [None])[0] if isinstance(sent, dict) else None
+        if sent != outs:
             return error_response(400)
         changed = body.get("changedPropIds", [])
         if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
-            return error_response(400)
-        outputs = body.get("outputs")
-        if not isinstance(outputs, (list, dict)):
             return error_response(400)
         return None

@@ -17,13 +17,22 @@ def main_callback(deps: list[dict]) -> dict:
     return next(d for d in deps if f"{ids.MAP}.figure" in d["output"])
 
 
+def outputs_of(output: str) -> list[dict] | dict:
+    """The `outputs` field Dash's renderer sends for a callback's output key."""
+    if "." not in output:  # a clientside callback with no outputs: never sent to the server
+        return []
+    if output.startswith(".."):
+        return [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in output.strip(".").split("...")]
+    ident, prop = output.rsplit(".", 1)
+    return {"id": ident, "property": prop}
+
+
 def filter_body(deps: list[dict], trigger: str, values: dict | None = None) -> dict:
     """A /_dash-update-component body for the filter callback: ``trigger`` changed, ``values`` override defaults."""
     cb = main_callback(deps)
     current = {**DEFAULTS, **(values or {})}
-    outputs = [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in cb["output"].strip(".").split("...")]
     return {
-        "output": cb["output"], "outputs": outputs,
+        "output": cb["output"], "outputs": outputs_of(cb["output"]),
         "inputs": [{"id": i["id"], "property": i["property"], "value": current.get(f"{i['id']}.{i['property']}")}
                    for i in cb["inputs"]],
         "changedPropIds": [trigger], "state": [],

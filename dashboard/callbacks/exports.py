@@ -26,7 +26,7 @@ def canonical(search: str | None, allowed: filters.Choices) -> filters.FilterSta
 def share_values(search: str | None, href: str | None, chart: str | None, allowed: filters.Choices) -> tuple:
     """(link, iframe snippet, embed URL) for the page at ``href`` showing the filters in ``search``."""
     query = filters.to_query(canonical(search, allowed))
-    chart = chart if chart in CHART_TITLES else "map"
+    chart = chart if isinstance(chart, str) and chart in CHART_TITLES else "map"
     base = ""
     if isinstance(href, str) and urlsplit(href).scheme in ("http", "https"):
         base = urljoin(href, "./")  # the page's own folder: the dashboard's URL prefix
@@ -46,9 +46,10 @@ def graph_configs(search: str | None, configs: list, allowed: filters.Choices, d
     state = canonical(search, allowed)
     out = []
     for chart, config in zip(GRAPHS.values(), configs):
-        config = dict(config or {})
+        config = dict(config) if isinstance(config, dict) else {}  # anything else came from a forged request
         name = file_stem(chart, state, date or today())
-        options = dict(config.get("toImageButtonOptions") or {})
+        options = config.get("toImageButtonOptions")
+        options = dict(options) if isinstance(options, dict) else {}
         if options.get("filename") == name:
             out.append(no_update)
             continue

@@ -1,0 +1,261 @@
+"""Production serving: callback fuzzing, headers, errors without tracebacks, limits, sign-in, live reloads, logs."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from dashboard.__main__ import main
+from dashboard.app import create_app
+from dashboard.data.source import DataSource
+from dashboard.ids import ids
+from tests.conftest import FIXTURES, data_folder
+from tests.payloads import filter_body, outputs_of
+
+
+@pytest.fixture(scope="module")
+def app(shipped):
+    return create_app(shipped)
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()
+
+
+# ---------------------------------------------------------------- fuzzing the callback endpoint
+
+NASTY = [None, True, 0, -1, 10**30, 1.5, float("inf"), "", " ", "x" * 100_000, "Water", "water", "🌊🚆", "\x00", "<script>",
+         "' OR 1=1 --", [], [None], ["Water"] * 5000, list(range(3000)), {}, {"a": 1}, [{"points": [{"customdata": 1}]}],
+         {"points": [{"customdata": [10**12]}]}, {"points": [{"lon": "x", "lat": None}]}, {"points": "x"}, "?sector=" * 500]
+
+
+def _payloads(deps: list[dict], rng: random.Random, n: int):
+    for i in range(n):
+        cb = rng.choice(deps)
+        inputs = [{"id": x["id"], "property": x["property"], "value": rng.choice(NASTY)} for x in cb["inputs"]]
+        state = [{"id": x["id"], "property": x["property"], "value": rng.choice(NASTY)} for x in cb.get("state", [])]
+        body = {"output": cb["output"], "outputs": outputs_of(cb["output"]), "inputs": inputs, "state": state,
+                "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}
+        mutation = i % 10
+        if mutation == 1:
+            body.pop(rng.choice(list(body)))  # a missing key
+        elif mutation == 2:
+            body["inputs"] = body["inputs"][:-1]  # too few inputs
+        elif mutation == 3:
+            body["output"] = "no-such.output"
+        elif mutation == 4 and inputs:
+            body["inputs"][0]["id"] = {"type": "x", "index": 1}  # a pattern id where none is used
+        elif mutation == 5:
+            body = rng.choice(NASTY)  # not an object at all
+        elif mutation == 6:
+            body["changedPropIds"] = [rng.choice(NASTY)]
+        elif mutation == 7:
+            body["outputs"] = rng.choice(NASTY)
+        yield body
+
+
+def test_fuzz_callback_endpoint_never_5xx(app, client):
+    deps = client.get("/_dash-dependencies").get_json()
+    rng = random.Random(20261122)
+    statuses: dict[int, int] = {}
+    for body in _payloads(deps, rng, 2000):
+        r = client.post("/_dash-update-component", data=json.dumps(body, allow_nan=True), content_type="application/json")
+        statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+        assert r.status_code < 500, (r.status_code, json.dumps(body)[:300], r.data[:300])
+        assert b"Traceback" not in r.data and b'File "' not in r.data
+    for raw in (b"", b"{", b"[1,2", b"\xff\xfe", b"null"):
+        r = client.post("/_dash-update-component", data=raw, content_type="application/json")
+        assert r.status_code < 500 and b"Traceback" not in r.data
+    assert sum(statuses.values()) >= 2000 and statuses.get(200, 0) > 100  # many went through to the callbacks
+
+
+# ---------------------------------------------------------------- headers, errors, limits
+
+
+def _assert_common_headers(r):
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert "X-Request-Id" in r.headers
+
+
+def test_headers_on_page_callback_export_and_embed(app, client):
+    page = client.get("/")
+    _assert_common_headers(page)
+    csp = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "unsafe-eval" not in script_src and "unsafe-inline" not in script_src
+    assert all(h in script_src for h in app.csp_hashes())
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in page.headers  # plain HTTP here
+    assert client.get("/", base_url="https://dash.example.gov").headers["Strict-Transport-Security"].startswith("max-age=")
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = client.post("/_dash-update-component", json=filter_body(deps, f"{ids.SECTOR}.value", {f"{ids.SECTOR}.value": ["Water"]}))
+    assert cb.status_code == 200
+    _assert_common_headers(cb)
+    export = client.get("/export/projects.csv?sector=Water")
+    _assert_common_headers(export)
+    embed = client.get("/embed/map?sector=Water")
+    _assert_common_headers(embed)
+    assert "X-Frame-Options" not in embed.headers and "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+
+
+def test_debug_is_off_by_default_and_refused_off_loopback(app, capsys):
+    assert app.server.debug is False and app._dev_tools.ui in (False, None)
+    assert main(["run", "--host", "0.0.0.0", "--debug"]) == 2
+    assert "refused on a non-loopback host" in capsys.readouterr().err
+
+
+def test_forced_errors_show_no_traceback(shipped, monkeypatch):
+    from dashboard import views
+
+    app = create_app(shipped)
+    client = app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+
+    def boom(*_a, **_k):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(views, "render_cached", boom)
+    r = client.post("/_dash-update-component", json=filter_body(deps, f"{ids.SECTOR}.value", {f"{ids.SECTOR}.value": ["Health"]}))
+    assert r.status_code == 500
+    assert b"secret internal detail" not in r.data and b"Traceback" not in r.data
+    assert r.get_json()["reference"]
+    missing = client.get("/assets/no-such-file.css")
+    assert missing.status_code == 404 and b"Page not found" in missing.data and b"Traceback" not in missing.data
+
+
+def test_request_bodies_are_capped(client):
+    r = client.post("/_dash-update-component", data=b"x" * (2 * 1024 * 1024), content_type="application/json")
+    assert r.status_code == 413
+
+
+def test_one_json_log_line_per_request(client, caplog):
+    caplog.set_level("INFO", logger="usascp.requests")
+    client.get("/healthz")
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "usascp.requests"]
+    assert lines and lines[-1]["route"] == "/healthz" and lines[-1]["status"] == 200 and lines[-1]["ms"] >= 0
+
+
+# ---------------------------------------------------------------- sign-in
+
+
+def test_basic_auth_covers_everything_but_healthz(shipped, tmp_path, monkeypatch):
+    users = tmp_path / "users"
+    users.write_text("# staff\nanalyst:correct horse\n")
+    monkeypatch.setenv("USASCP_AUTH", "basic")
+    monkeypatch.setenv("USASCP_BASIC_AUTH_FILE", str(users))
+    client = create_app(shipped).server.test_client()
+    for url in ("/", "/_dash-layout", "/export/projects.csv", "/embed/map"):
+        assert client.get(url).status_code == 401, url
+    import base64
+
+    auth = {"Authorization": "Basic " + base64.b64encode(b"analyst:correct horse").decode()}
+    deps = client.get("/_dash-dependencies", headers=auth).get_json()
+    body = filter_body(deps, f"{ids.SECTOR}.value", {f"{ids.SECTOR}.value": ["Water"]})
+    assert client.post("/_dash-update-component", json=body).status_code == 401
+    assert client.post("/_dash-update-component", json=body, headers=auth).status_code == 200
+    assert client.post("/_dash-update-component", json={}).status_code in (400, 401)
+    assert client.get("/healthz").status_code == 200
+
+    assert client.get("/", headers=auth).status_code == 200
+    assert client.get("/", headers={"Authorization": "Basic " + base64.b64encode(b"analyst:wrong").decode()}).status_code == 401
+
+
+def test_auth_misconfiguration_refuses_to_start(shipped, monkeypatch):
+    from dashboard.auth import AuthConfigError
+
+    monkeypatch.setenv("USASCP_AUTH", "basic")
+    monkeypatch.delenv("USASCP_BASIC_AUTH_FILE", raising=False)
+    with pytest.raises(AuthConfigError):
+        create_app(shipped)
+
+
+# ---------------------------------------------------------------- live reloads through the app
+
+
+def _later(path):
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+
+def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
+    folder = data_folder(tmp_path)
+    source = DataSource(folder, poll_seconds=0)
+    app = create_app(source)
+    client = app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+
+    def projects_shown():
+        body = filter_body(deps, f"{ids.STATUS}.value", {f"{ids.STATUS}.value": ["announced", "planned"]})
+        r = client.post("/_dash-update-component", json=body)
+        assert r.status_code == 200
+        return len(r.get_json()["response"][ids.TABLE]["data"])
+
+    assert projects_shown() == 3
+    assert client.get("/healthz").get_json()["counts"]["projects"] == 3
+    csv_path = folder / "projects.csv"
+    csv_path.write_text(csv_path.read_text() + "new-row,New row,Water,,Department of State,,phuket,,,planned,2025,,Test source\n")
+    _later(csv_path)
+    assert projects_shown() == 4
+    health = client.get("/healthz").get_json()
+    assert health["version"] == 2 and health["counts"]["projects"] == 4
+    csv_path.write_bytes((FIXTURES / "bad_date" / "projects.csv").read_bytes())
+    _later(csv_path)
+    assert projects_shown() == 4  # the last good data
+    health = client.get("/healthz")
+    assert health.status_code == 200 and "announced: not a date" in health.get_json()["rejected_update"]["errors"][0]
+    banner = client.post("/_dash-update-component", json={
+        "output": "..data-banner.children...data-banner.hidden..",
+        "outputs": [{"id": ids.DATA_BANNER, "property": "children"}, {"id": ids.DATA_BANNER, "property": "hidden"}],
+        "inputs": [{"id": ids.DATA_POLL, "property": "n_intervals", "value": 1}],
+        "state": [{"id": ids.DATA_VERSION, "property": "data", "value": 2}], "changedPropIds": [f"{ids.DATA_POLL}.n_intervals"]})
+    assert banner.status_code == 200 and "Data update rejected" in banner.get_data(as_text=True)
+
+
+def test_healthz_is_503_without_valid_data(tmp_path):
+    client = create_app(DataSource(data_folder(tmp_path, "bad_date"), poll_seconds=0)).server.test_client()
+    r = client.get("/healthz")
+    assert r.status_code == 503 and r.get_json()["status"] == "no valid data"
+    assert client.get("/").status_code == 200  # the page still answers, showing the banner
+
+
+# ---------------------------------------------------------------- the production command
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_workers(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--workers", "2", "--port", str(port),
+                             "--data-dir", str(data_folder(tmp_path))], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        deadline, body = time.time() + 60, None
+        while time.time() < deadline and body is None:
+            try:
+                body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+            except OSError:
+                time.sleep(0.3)
+        assert body and body["counts"]["projects"] == 3
+        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert len(workers) == 2
+        # any worker answers any request the same way
+        pages = {urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=10).read() for _ in range(6)}
+        assert len(pages) == 1
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=20)
