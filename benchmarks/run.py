@@ -85,10 +85,12 @@ class Gunicorn:
     def __init__(self, app: str, data: Path, workers: int = 2, ready_timeout: float = 180):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "USASCP_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "USASCP_DATA_DIR": str(data), "PYTHONPATH": str(ROOT), "USASCP_LOG_LEVEL": "WARNING"}
+        # logs go to a file: an unread pipe would fill and stall the workers
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "300",
-             "--log-level", "warning", app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+             "--log-level", "warning", app], cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
             start_new_session=True)
         deadline = time.time() + ready_timeout
         self.ready = False

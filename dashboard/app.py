@@ -35,6 +35,13 @@ def create_app(data: Dataset | DataSource, settings: security.Settings | None = 
     )
     plotlyjs.install(app)  # the small plotly.js build in dashboard/vendor, not the full 4.8 MB one
     topojson_url = app.get_asset_url("topojson/")
+    # fetch the map outlines and the graph and dropdown code while the scripts start, not after the
+    # first render asks for them (Dash loads those chunks lazily; eager loading would pull in all of them)
+    suites = app.config.requests_pathname_prefix + "_dash-component-suites/dash/dcc/"
+    preloads = [f'<link rel="preload" href="{topojson_url}world_110m.json" as="fetch" crossorigin>',
+                f'<link rel="preload" href="{suites}async-graph.js" as="script">',
+                f'<link rel="preload" href="{suites}async-dropdown.js" as="script">']
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n        " + "\n        ".join(preloads))
 
     def layout():
         """The page for the data in force (built once per data version), with the staff banner."""
@@ -47,6 +54,7 @@ def create_app(data: Dataset | DataSource, settings: security.Settings | None = 
 
     app.layout = layout
     callbacks.views.register(app, source)
+    callbacks.views.register_sorting(app, source)
     export_callbacks.register(app, source)  # export links, share panel, graphs' download names
     export_routes.register(app, source)  # /export/..., /embed/...
 

@@ -22,6 +22,13 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     TIMELINE_CHART = "chart-timeline"
     TABLE = "projects-table"
     TABLE_CAPTION = "projects-table-caption"
+    TABLE_BODY = "projects-table-body"
+    TABLE_SORT = "projects-table-sort"
+
+    @staticmethod
+    def sort_button(column: str) -> str:
+        return f"sort-{column}"
+
     EMPTY = "empty-state"
     LIVE = "live-status"
     EXPORT_MENU = "export-menu"

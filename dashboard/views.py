@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from dashboard import figures
 import threading
 from collections import OrderedDict
+from functools import cached_property
 
 from dashboard.data import Dataset, empty_dataset
 from dashboard.filters import Choices, FilterState, View, apply, country_names
@@ -30,9 +31,15 @@ class Rendered:
     table: list[dict]
     table_caption: str
 
+    @cached_property
+    def wire(self) -> dict[str, dict]:
+        """The figures as JSON-ready dicts (typed arrays encoded), made once: a cached state is
+        then sent without Plotly's per-call copy and encode."""
+        return {name: getattr(self, name).to_plotly_json() for name in ("map", "sectors", "countries", "agencies", "timeline")}
+
 
 #: the page's table shows at most this many rows (the exports carry them all)
-TABLE_LIMIT = 500
+TABLE_LIMIT = 300
 
 
 def project_rows(dataset: Dataset, view: View, limit: int | None = None) -> list[dict]:
@@ -140,3 +147,15 @@ def render_cached(dataset: Dataset, state: FilterState) -> Rendered:
         while len(cache) > RENDER_CACHE_SIZE:
             cache.popitem(last=False)
     return out
+
+
+def sorted_rows(dataset: Dataset, view: View, sort: object, limit: int = TABLE_LIMIT) -> list[dict] | None:
+    """The table rows of ``view`` ordered by ``sort`` ({"col": ..., "dir": "asc"|"desc"}), or None if unsorted."""
+    from dashboard.layouts.table import SORTABLE
+
+    if not isinstance(sort, dict) or sort.get("col") not in SORTABLE or sort.get("dir") not in ("asc", "desc"):
+        return None
+    column = SORTABLE[sort["col"]]
+    ordered = view.projects.sort_values(column, ascending=sort["dir"] == "asc", kind="stable",
+                                        key=(lambda c: c.str.casefold()) if column != "announced_date" else None)
+    return project_rows(dataset, View(view.state, ordered, view.links, view.city_counts, view.mask), limit)

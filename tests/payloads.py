@@ -8,7 +8,7 @@ from dashboard.ids import ids
 DEFAULTS = {
     f"{ids.URL}.search": "", f"{ids.SECTOR}.value": [], f"{ids.COUNTRY}.value": [], f"{ids.AGENCY}.value": [],
     f"{ids.STATUS}.value": [], f"{ids.CITY}.value": None, f"{ids.MAP}.clickData": None,
-    f"{ids.RESET}.n_clicks": 0, f"{ids.DETAILS_CLOSE}.n_clicks": 0,
+    f"{ids.RESET}.n_clicks": 0, f"{ids.DETAILS_CLOSE}.n_clicks": 0, f"{ids.TABLE_SORT}.data": None,
 }
 
 
@@ -35,5 +35,7 @@ def filter_body(deps: list[dict], trigger: str, values: dict | None = None) -> d
         "output": cb["output"], "outputs": outputs_of(cb["output"]),
         "inputs": [{"id": i["id"], "property": i["property"], "value": current.get(f"{i['id']}.{i['property']}")}
                    for i in cb["inputs"]],
-        "changedPropIds": [trigger], "state": [],
+        "changedPropIds": [trigger],
+        "state": [{"id": x["id"], "property": x["property"], "value": current.get(f"{x['id']}.{x['property']}")}
+                  for x in cb.get("state", [])],
     }

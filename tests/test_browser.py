@@ -151,3 +151,21 @@ def test_controls_are_labelled_and_graphs_described(server, browser, watch):
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement && document.activeElement.tagName") in ("INPUT", "BUTTON", "A", "DIV")
     watch.assert_clean()
+
+
+def test_table_sorts_by_a_column_header(server, browser, watch):
+    page = load(browser, watch, server.url + "/?sector=Water")
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('5 ')")
+    page.locator("#sort-announced").click()
+    page.wait_for_function("() => document.querySelector('#sort-announced').innerText.includes('▲')")
+    dates = page.locator("#projects-table-body td.col-announced").all_inner_texts()
+    assert dates == sorted(dates) and len(dates) == 5
+    page.locator("#sort-announced").click()
+    page.wait_for_function("() => document.querySelector('#sort-announced').innerText.includes('▼')")
+    assert page.locator("#projects-table-body td.col-announced").all_inner_texts() == sorted(dates, reverse=True)
+    # the sort holds when the filters change
+    page.locator("#filter-reset").click()
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('26 ')")
+    all_dates = page.locator("#projects-table-body td.col-announced").all_inner_texts()
+    assert all_dates == sorted(all_dates, reverse=True)
+    watch.assert_clean()

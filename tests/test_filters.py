@@ -89,3 +89,13 @@ def test_empty_selection(tiny):
 def test_describe(tiny):
     assert FilterState().describe(tiny) == "All projects"
     assert FilterState(sectors=("Water",), countries=("THA",)).describe(tiny) == "Sector: Water · Country: Thailand"
+
+
+def test_sort_cycles_ascending_descending_off():
+    from dashboard.callbacks.views import next_sort
+
+    assert next_sort("sector", None) == {"col": "sector", "dir": "asc"}
+    assert next_sort("sector", {"col": "sector", "dir": "asc"}) == {"col": "sector", "dir": "desc"}
+    assert next_sort("sector", {"col": "sector", "dir": "desc"}) is None
+    assert next_sort("title", {"col": "sector", "dir": "desc"}) == {"col": "title", "dir": "asc"}
+    assert next_sort("countries", "junk") is None  # not sortable, junk state

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import figures, filters, views
@@ -10,6 +10,7 @@ from dashboard.data import Dataset
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
 from dashboard.layouts.page import headlines
+from dashboard.layouts.table import SORTABLE, sort_label, table_rows
 
 
 def _notice(ignored: list[str]) -> str:
@@ -18,9 +19,11 @@ def _notice(ignored: list[str]) -> str:
     return "Ignored from the link (no such value in the data): " + ", ".join(ignored) + "."
 
 
-def outputs_for(dataset: Dataset, rendered: views.Rendered, ignored: list[str], search: str | None) -> tuple:
+def outputs_for(dataset: Dataset, rendered: views.Rendered, ignored: list[str], search: str | None,
+                sort: object = None) -> tuple:
     """The callback's return value for one rendered state (pure; tested without a browser)."""
     s = rendered.state
+    rows = views.sorted_rows(dataset, rendered.view, sort)
     query = filters.to_query(s)
     details = city_details(dataset, s.city, rendered.view)
     return (
@@ -28,10 +31,10 @@ def outputs_for(dataset: Dataset, rendered: views.Rendered, ignored: list[str], 
         query if query != (search or "") else no_update,
         _notice(ignored),
         headlines(rendered.headlines),
-        rendered.map, rendered.map_caption,
+        rendered.wire["map"], rendered.map_caption,
         details, not details,
-        rendered.sectors, rendered.countries, rendered.agencies, rendered.timeline,
-        rendered.table, rendered.table_caption,
+        rendered.wire["sectors"], rendered.wire["countries"], rendered.wire["agencies"], rendered.wire["timeline"],
+        table_rows(rendered.table if rows is None else rows), rendered.table_caption,
         not rendered.view.projects.empty,
     )
 
@@ -46,13 +49,14 @@ def register(app: Dash, source) -> None:
         Output(ids.DETAILS, "children"), Output("details-panel", "hidden"),
         Output(ids.SECTORS_CHART, "figure"), Output(ids.COUNTRIES_CHART, "figure"),
         Output(ids.AGENCIES_CHART, "figure"), Output(ids.TIMELINE_CHART, "figure"),
-        Output(ids.TABLE, "data"), Output(ids.TABLE_CAPTION, "children"), Output(ids.EMPTY, "hidden"),
+        Output(ids.TABLE_BODY, "children"), Output(ids.TABLE_CAPTION, "children"), Output(ids.EMPTY, "hidden"),
         Input(ids.URL, "search"), Input(ids.SECTOR, "value"), Input(ids.COUNTRY, "value"),
         Input(ids.AGENCY, "value"), Input(ids.STATUS, "value"), Input(ids.CITY, "value"),
         Input(ids.MAP, "clickData"), Input(ids.RESET, "n_clicks"), Input(ids.DETAILS_CLOSE, "n_clicks"),
+        State(ids.TABLE_SORT, "data"),
         prevent_initial_call=True,
     )
-    def update(search, sectors, countries, agencies, statuses, city, click, _reset, _close):
+    def update(search, sectors, countries, agencies, statuses, city, click, _reset, _close, sort):
         dataset = views.live(source)
         allowed = filters.choices(dataset)
         current = filters.from_controls(sectors, countries, agencies, statuses, city, allowed)
@@ -60,4 +64,36 @@ def register(app: Dash, source) -> None:
         state = views.resolve_state(ctx.triggered_id, current, from_url, figures.city_at(dataset.cities, click), allowed)
         if ctx.triggered_id == ids.URL and state == current and not ignored:
             raise PreventUpdate  # the page already shows this state (e.g. the first load of a plain link)
-        return outputs_for(dataset, views.render_cached(dataset, state), ignored, search)
+        return outputs_for(dataset, views.render_cached(dataset, state), ignored, search, sort)
+
+
+def next_sort(clicked: str | None, current: object) -> dict | None:
+    """Clicking a column sorts ascending, again descending, a third time back to the data's order."""
+    if clicked not in SORTABLE:
+        return current if isinstance(current, dict) else None
+    if isinstance(current, dict) and current.get("col") == clicked:
+        return {"col": clicked, "dir": "desc"} if current.get("dir") == "asc" else None
+    return {"col": clicked, "dir": "asc"}
+
+
+def register_sorting(app: Dash, source) -> None:
+    """Header buttons re-sort the table of the state in the address bar."""
+    columns = list(SORTABLE)
+
+    @app.callback(
+        Output(ids.TABLE_BODY, "children", allow_duplicate=True), Output(ids.TABLE_SORT, "data"),
+        *[Output(ids.sort_button(c), "children") for c in columns],
+        *[Input(ids.sort_button(c), "n_clicks") for c in columns],
+        State(ids.URL, "search"), State(ids.TABLE_SORT, "data"),
+        prevent_initial_call=True,
+    )
+    def sort_table(*args):
+        search, current = args[-2], args[-1]
+        trigger = ctx.triggered_id
+        clicked = next((c for c in columns if ids.sort_button(c) == trigger), None)
+        sort = next_sort(clicked, current)
+        dataset = views.live(source)
+        state = filters.parse_query(search, filters.choices(dataset))[0]
+        rendered = views.render_cached(dataset, state)
+        rows = views.sorted_rows(dataset, rendered.view, sort)
+        return (table_rows(rendered.table if rows is None else rows), sort, *[sort_label(c, sort) for c in columns])

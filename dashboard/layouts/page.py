@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard.data import Dataset
 from dashboard.figures import FONT
 from dashboard.filters import Choices, country_names
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
+from dashboard.layouts.table import projects_table
 from dashboard.layouts.exports import toolbar
 from dashboard.views import Rendered
 
@@ -73,30 +74,6 @@ def headlines(numbers: dict[str, int]) -> list:
             for k, v in numbers.items()]
 
 
-TABLE_COLUMNS = [
-    ("title", "Project"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"), ("us_cities", "U.S. cities"),
-    ("countries", "Countries"), ("lead_agency", "Lead agency"), ("status", "Status"), ("announced", "Announced"),
-    ("source", "Source"),
-]
-
-
-def projects_table(rows: list[dict]) -> dash_table.DataTable:
-    return dash_table.DataTable(
-        id=ids.TABLE, data=rows, columns=[{"name": n, "id": i} for i, n in TABLE_COLUMNS],
-        sort_action="native", page_action="native", page_size=15, cell_selectable=False,
-        style_table={"overflowX": "auto"},
-        style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto", "minWidth": "80px",
-                    "maxWidth": "300px", "fontFamily": FONT, "fontSize": "13px", "padding": "6px 8px",
-                    "verticalAlign": "top"},
-        style_cell_conditional=[
-            {"if": {"column_id": "title"}, "minWidth": "220px", "fontWeight": "600"},
-            {"if": {"column_id": "source"}, "minWidth": "240px", "fontSize": "12px", "color": "#5a6470"},
-        ],
-        style_header={"fontWeight": "600", "backgroundColor": "#eef2f6", "color": "#1b1f24"},
-        style_data_conditional=[{"if": {"row_index": "odd"}, "backgroundColor": "#f8fafc"}],
-    )
-
-
 def chart_card(graph_id: str, heading: str, figure, config: dict, description: str) -> html.Section:
     return html.Section(className="card chart", **{"aria-labelledby": f"{graph_id}-heading"}, children=[
         html.H2(heading, id=f"{graph_id}-heading"),
@@ -106,7 +83,11 @@ def chart_card(graph_id: str, heading: str, figure, config: dict, description: s
 
 def page(dataset: Dataset, allowed: Choices, initial: Rendered, topojson_url: str) -> html.Div:
     """The whole page for the initial (unfiltered) state; the callback takes over from there."""
-    cfg = lambda name: graph_config(topojson_url, f"usascp-{name}")  # noqa: E731
+    from dashboard.exports.common import file_stem
+    from dashboard.filters import FilterState
+
+    # the download name the export callback would give the unfiltered page, so it needs no redraw on load
+    cfg = lambda name: graph_config(topojson_url, file_stem(name, FilterState()))  # noqa: E731
     return html.Div(className="app", children=[
         dcc.Location(id=ids.URL, refresh=False),
         html.A("Skip to the projects table", href="#projects", className="skip-link"),
@@ -149,6 +130,7 @@ def page(dataset: Dataset, allowed: Choices, initial: Rendered, topojson_url: st
                 html.Section(className="card table-card", id="projects", **{"aria-labelledby": "projects-heading"}, children=[
                     html.H2("Projects", id="projects-heading"),
                     html.P(initial.table_caption, id=ids.TABLE_CAPTION, className="caption"),
+                    dcc.Store(id=ids.TABLE_SORT, data=None),
                     projects_table(initial.table),
                 ]),
             ]),
