@@ -278,7 +278,8 @@ REDRAW_JS = """async (search) => {
   const gd = document.querySelector('#map .js-plotly-plot');
   return await new Promise(resolve => {
     const t0 = performance.now();
-    const done = () => { gd.removeListener('plotly_afterplot', done); resolve(performance.now() - t0); };
+    const timer = setTimeout(() => { gd.removeListener('plotly_afterplot', done); resolve(null); }, 15000);
+    const done = () => { clearTimeout(timer); gd.removeListener('plotly_afterplot', done); resolve(performance.now() - t0); };
     gd.on('plotly_afterplot', done);
     history.pushState({}, '', search);
     window.dispatchEvent(new PopStateEvent('popstate'));
@@ -294,12 +295,17 @@ def redraw(browser, url: str, searches: list[str], rounds: int = 3) -> dict:
     page.goto(url)
     page.wait_for_function(DRAWN_JS, timeout=120000)
     page.wait_for_load_state("networkidle")
-    ms = []
+    ms, missed = [], 0
     for _ in range(rounds):
         for search in searches:
-            ms.append(page.evaluate(REDRAW_JS, search))
+            took = page.evaluate(REDRAW_JS, search)
+            if took is None:
+                missed += 1  # no redraw within 15 s: counted, not hidden
+            else:
+                ms.append(took)
     page.context.close()
-    return {"redraw_p50_ms": round(pct(ms, 0.5), 0), "redraw_p95_ms": round(pct(ms, 0.95), 0), "changes": len(ms)}
+    return {"redraw_p50_ms": round(pct(ms, 0.5), 0), "redraw_p95_ms": round(pct(ms, 0.95), 0), "changes": len(ms),
+            "redraw_timeouts": missed}
 
 
 def our_searches(data: Path) -> list[str]:
@@ -463,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run")
     ap.add_argument("--sizes", default=",".join(SIZES), help=f"comma-separated, from {', '.join(SIZES)}")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run, not for the README)")
+    ap.add_argument("--keep", action="store_true", help="keep the last run's figures for the sizes not measured now")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -470,13 +477,18 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": platform.machine(),
                "cpus": os.cpu_count(), "python": platform.python_version(), "quick": args.quick, "sizes": {}}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    latest = RESULTS / "latest.json"
+    if args.keep and latest.exists():  # measure some sizes again, keep the others' last figures
+        results["sizes"] = json.loads(latest.read_text())["sizes"]
     with sync_playwright() as p:
         browser = launch(p)
         for size in args.sizes.split(","):
-            results["sizes"][size] = measure_size(size.strip(), browser, args.quick)
+            results["sizes"][size.strip()] = measure_size(size.strip(), browser, args.quick)
+            latest.write_text(json.dumps(results, indent=1) + "\n")  # after each size: a crash loses one
         browser.close()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1) + "\n")
+    results["sizes"] = {k: results["sizes"][k] for k in SIZES if k in results["sizes"]}
+    latest.write_text(json.dumps(results, indent=1) + "\n")
     table = markdown(results)
     (RESULTS / "latest.md").write_text(table)
     if not args.quick:

@@ -32,6 +32,13 @@ class Rendered:
     table_caption: str
 
     @cached_property
+    def table_body(self) -> list:
+        """The table's rows as components, made once per state."""
+        from dashboard.layouts.table import table_rows
+
+        return table_rows(self.table)
+
+    @cached_property
     def wire(self) -> dict[str, dict]:
         """The figures as JSON-ready dicts (typed arrays encoded), made once: a cached state is
         then sent without Plotly's per-call copy and encode."""
@@ -39,7 +46,7 @@ class Rendered:
 
 
 #: the page's table shows at most this many rows (the exports carry them all)
-TABLE_LIMIT = 300
+TABLE_LIMIT = 100
 
 
 def project_rows(dataset: Dataset, view: View, limit: int | None = None) -> list[dict]:

@@ -8,9 +8,8 @@ from urllib.parse import urlparse
 import pytest
 
 from dashboard import exports
-from dashboard.app import create_app
 from dashboard.exports import images
-from tests.browser import LiveServer, Watch, launch, open_page
+from tests.browser import open_page
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -25,26 +24,6 @@ MAP_DRAWN = ("() => { const c = document.querySelector('.geo .countries path');"
 def pinned_day(monkeypatch):
     monkeypatch.setattr(exports, "today", lambda: DAY)
     monkeypatch.setattr("dashboard.exports.common.today", lambda: DAY)
-
-
-@pytest.fixture(scope="module")
-def server(shipped):
-    live = LiveServer(create_app(shipped))
-    yield live
-    live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def watch():
-    return Watch()
 
 
 def test_embed_map_renders_full_size_with_nothing_from_outside(server, browser, watch):

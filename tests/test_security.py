@@ -17,7 +17,7 @@ from dashboard.__main__ import main
 from dashboard.app import create_app
 from dashboard.data.source import DataSource
 from dashboard.ids import ids
-from tests.conftest import FIXTURES, data_folder
+from tests.conftest import FIXTURES, data_folder, touch_later
 from tests.payloads import filter_body, outputs_of
 
 
@@ -183,11 +183,6 @@ def test_auth_misconfiguration_refuses_to_start(shipped, monkeypatch):
 # ---------------------------------------------------------------- live reloads through the app
 
 
-def _later(path):
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
-
-
 def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     folder = data_folder(tmp_path)
     source = DataSource(folder, poll_seconds=0)
@@ -205,12 +200,12 @@ def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     assert client.get("/healthz").get_json()["counts"]["projects"] == 3
     csv_path = folder / "projects.csv"
     csv_path.write_text(csv_path.read_text() + "new-row,New row,Water,,Department of State,,phuket,,,planned,2025,,Test source\n")
-    _later(csv_path)
+    touch_later(csv_path)
     assert projects_shown() == 4
     health = client.get("/healthz").get_json()
     assert health["version"] == 2 and health["counts"]["projects"] == 4
     csv_path.write_bytes((FIXTURES / "bad_date" / "projects.csv").read_bytes())
-    _later(csv_path)
+    touch_later(csv_path)
     assert projects_shown() == 4  # the last good data
     health = client.get("/healthz")
     assert health.status_code == 200 and "announced: not a date" in health.get_json()["rejected_update"]["errors"][0]

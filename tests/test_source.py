@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 from dashboard.data.source import DataSource
-from tests.conftest import FIXTURES, data_folder
-
-
-def touch_later(path):
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+from tests.conftest import FIXTURES, data_folder, touch_later
 
 
 def test_valid_change_is_picked_up(tmp_path):

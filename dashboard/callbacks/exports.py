@@ -9,7 +9,6 @@ from urllib.parse import urljoin, urlsplit
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import filters
-from dashboard.data import Dataset
 from dashboard.exports.common import CHART_TITLES, PRODUCT, file_stem, today
 from dashboard.ids import ids
 from dashboard.layouts.exports import export_links

@@ -34,7 +34,7 @@ def outputs_for(dataset: Dataset, rendered: views.Rendered, ignored: list[str], 
         rendered.wire["map"], rendered.map_caption,
         details, not details,
         rendered.wire["sectors"], rendered.wire["countries"], rendered.wire["agencies"], rendered.wire["timeline"],
-        table_rows(rendered.table if rows is None else rows), rendered.table_caption,
+        rendered.table_body if rows is None else table_rows(rows), rendered.table_caption,
         not rendered.view.projects.empty,
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.data import Dataset
-from dashboard.figures import FONT
 from dashboard.filters import Choices, country_names
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details

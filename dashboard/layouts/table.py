@@ -25,8 +25,14 @@ def sort_label(key: str, sort: dict | None) -> str:
 
 
 def table_rows(rows: list[dict]) -> list:
-    """Body rows; every cell is text (never markup)."""
-    return [html.Tr([html.Td(str(r[key]), className=f"col-{key}") for key, _ in TABLE_COLUMNS]) for r in rows]
+    """Body rows; every cell is text (never markup). Cells carry no class: the stylesheet styles
+    columns by position, which keeps a long table's payload small."""
+    return [html.Tr([html.Td(str(r[key])) for key, _ in TABLE_COLUMNS]) for r in rows]
+
+
+def column_position(key: str) -> int:
+    """1-based position of a column, for CSS and tests (td:nth-child)."""
+    return [k for k, _ in TABLE_COLUMNS].index(key) + 1
 
 
 def projects_table(rows: list[dict]) -> html.Div:
