@@ -23,6 +23,7 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     TABLE = "projects-table"
     TABLE_CAPTION = "projects-table-caption"
     TABLE_BODY = "projects-table-body"
+    TABLE_DATA = "projects-table-data"
     TABLE_SORT = "projects-table-sort"
 
     @staticmethod

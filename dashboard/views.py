@@ -32,8 +32,8 @@ class Rendered:
     table_caption: str
 
     @cached_property
-    def table_body(self) -> list:
-        """The table's rows as components, made once per state."""
+    def table_body(self) -> list[list[str]]:
+        """The table's rows as cell texts, made once per state."""
         from dashboard.layouts.table import table_rows
 
         return table_rows(self.table)

@@ -92,14 +92,14 @@ def test_sector_change_updates_every_view_and_the_url(app, client):
     fig = resp[ids.MAP]["figure"]
     assert [t["name"] for t in fig["data"] if t["mode"] == "lines"] == ["Water"]
     assert resp[ids.TABLE_CAPTION]["children"].startswith("5 project(s)")
-    assert len(resp[ids.TABLE_BODY]["children"]) == 5
+    assert len(resp[ids.TABLE_DATA]["data"]) == 5
 
 
 def test_link_sets_the_controls_and_notices_unknown_values(app, client):
     resp = _response(app, client, trigger="url.search", values={"url.search": "?country=thailand&sector=Watr"})
     assert resp[ids.COUNTRY]["value"] == ["THA"]
     assert "sector 'Watr'" in resp[ids.NOTICE]["children"]
-    assert len(resp[ids.TABLE_BODY]["children"]) == 2
+    assert len(resp[ids.TABLE_DATA]["data"]) == 2
 
 
 def test_map_click_opens_the_city_panel(app, client, shipped):
@@ -115,7 +115,7 @@ def test_empty_result_is_a_friendly_state(app, client):
     resp = _response(app, client, trigger=f"{ids.SECTOR}.value",
                      values={f"{ids.SECTOR}.value": ["Health"], f"{ids.COUNTRY}.value": ["USA"]})
     assert resp[ids.EMPTY]["hidden"] is False
-    assert resp[ids.TABLE_BODY]["children"] == []
+    assert resp[ids.TABLE_DATA]["data"] == []
 
 
 @pytest.mark.parametrize("values", [

@@ -194,7 +194,7 @@ def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
         body = filter_body(deps, f"{ids.STATUS}.value", {f"{ids.STATUS}.value": ["announced", "planned"]})
         r = client.post("/_dash-update-component", json=body)
         assert r.status_code == 200
-        return len(r.get_json()["response"][ids.TABLE_BODY]["children"])
+        return len(r.get_json()["response"][ids.TABLE_DATA]["data"])
 
     assert projects_shown() == 3
     assert client.get("/healthz").get_json()["counts"]["projects"] == 3

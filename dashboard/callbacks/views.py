@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import figures, filters, views
@@ -19,15 +19,26 @@ def _notice(ignored: list[str]) -> str:
     return "Ignored from the link (no such value in the data): " + ", ".join(ignored) + "."
 
 
+def _changed(new, old):
+    """``new``, or no_update when the control already shows it (a re-render of a long dropdown is not free)."""
+    return no_update if new == old else new
+
+
 def outputs_for(dataset: Dataset, rendered: views.Rendered, ignored: list[str], search: str | None,
-                sort: object = None) -> tuple:
-    """The callback's return value for one rendered state (pure; tested without a browser)."""
+                sort: object = None, controls: tuple | None = None) -> tuple:
+    """The callback's return value for one rendered state (pure; tested without a browser).
+
+    ``controls`` are the (sector, country, agency, status, city) values the page sent, if any.
+    """
     s = rendered.state
     rows = views.sorted_rows(dataset, rendered.view, sort)
     query = filters.to_query(s)
     details = city_details(dataset, s.city, rendered.view)
+    values = (list(s.sectors), list(s.countries), list(s.agencies), list(s.statuses), s.city)
+    if controls is not None:
+        values = tuple(_changed(new, old) for new, old in zip(values, controls))
     return (
-        list(s.sectors), list(s.countries), list(s.agencies), list(s.statuses), s.city,
+        *values,
         query if query != (search or "") else no_update,
         _notice(ignored),
         headlines(rendered.headlines),
@@ -49,7 +60,7 @@ def register(app: Dash, source) -> None:
         Output(ids.DETAILS, "children"), Output("details-panel", "hidden"),
         Output(ids.SECTORS_CHART, "figure"), Output(ids.COUNTRIES_CHART, "figure"),
         Output(ids.AGENCIES_CHART, "figure"), Output(ids.TIMELINE_CHART, "figure"),
-        Output(ids.TABLE_BODY, "children"), Output(ids.TABLE_CAPTION, "children"), Output(ids.EMPTY, "hidden"),
+        Output(ids.TABLE_DATA, "data"), Output(ids.TABLE_CAPTION, "children"), Output(ids.EMPTY, "hidden"),
         Input(ids.URL, "search"), Input(ids.SECTOR, "value"), Input(ids.COUNTRY, "value"),
         Input(ids.AGENCY, "value"), Input(ids.STATUS, "value"), Input(ids.CITY, "value"),
         Input(ids.MAP, "clickData"), Input(ids.RESET, "n_clicks"), Input(ids.DETAILS_CLOSE, "n_clicks"),
@@ -64,7 +75,8 @@ def register(app: Dash, source) -> None:
         state = views.resolve_state(ctx.triggered_id, current, from_url, figures.city_at(dataset.cities, click), allowed)
         if ctx.triggered_id == ids.URL and state == current and not ignored:
             raise PreventUpdate  # the page already shows this state (e.g. the first load of a plain link)
-        return outputs_for(dataset, views.render_cached(dataset, state), ignored, search, sort)
+        return outputs_for(dataset, views.render_cached(dataset, state), ignored, search, sort,
+                           (sectors, countries, agencies, statuses, city))
 
 
 def next_sort(clicked: str | None, current: object) -> dict | None:
@@ -77,11 +89,13 @@ def next_sort(clicked: str | None, current: object) -> dict | None:
 
 
 def register_sorting(app: Dash, source) -> None:
-    """Header buttons re-sort the table of the state in the address bar."""
+    """Header buttons re-sort the table of the state in the address bar; the rows are drawn in the browser."""
     columns = list(SORTABLE)
+    app.clientside_callback(ClientsideFunction("usascp", "drawTable"),
+                            Output(ids.TABLE_BODY, "data-rows"), Input(ids.TABLE_DATA, "data"))
 
     @app.callback(
-        Output(ids.TABLE_BODY, "children", allow_duplicate=True), Output(ids.TABLE_SORT, "data"),
+        Output(ids.TABLE_DATA, "data", allow_duplicate=True), Output(ids.TABLE_SORT, "data"),
         *[Output(ids.sort_button(c), "children") for c in columns],
         *[Input(ids.sort_button(c), "n_clicks") for c in columns],
         State(ids.URL, "search"), State(ids.TABLE_SORT, "data"),
