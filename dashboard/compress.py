@@ -1,17 +1,15 @@
 """Compressed responses: static files compressed once and kept, dynamic JSON compressed per response.
 
 Brotli when the browser offers it (and the `brotli` package is installed), else gzip.
-Static files (Dash's component bundles, plotly.js, assets, map outlines) are compressed at
-the highest useful level on first request and served from memory afterwards — never
-re-compressed per request. Files that ship pre-compressed beside themselves
-(``name.gz``/``name.br``) are used as they are.
+Static files (Dash's component bundles, assets, map outlines) are compressed at the highest
+useful level on first request and served from memory afterwards — never re-compressed per
+request. (The plotly.js build ships pre-compressed and is served by `dashboard.plotlyjs`.)
 """
 
 from __future__ import annotations
 
 import gzip
 import threading
-from pathlib import Path
 
 from flask import Flask, Response, request
 
@@ -73,13 +71,6 @@ class StaticCache:
         return body
 
 
-def _precompressed(path: str | None, encoding: str) -> bytes | None:
-    if not path:
-        return None
-    sibling = Path(path + (".br" if encoding == "br" else ".gz"))
-    return sibling.read_bytes() if sibling.is_file() else None
-
-
 def install(server: Flask) -> StaticCache:
     """Compress this Flask server's responses; returns the static cache (for tests and benchmarks)."""
     cache = StaticCache()
@@ -94,14 +85,13 @@ def install(server: Flask) -> StaticCache:
         if encoding is None:
             return response
         static = request.path.startswith(STATIC_PREFIXES)
-        source = getattr(response, "_usascp_source", None)
         response.direct_passthrough = False
         data = response.get_data()
         if len(data) < MIN_BYTES:
             return response
         if static:
             key = (request.path, encoding, len(data), response.headers.get("ETag"))
-            body = cache.get(key, lambda: _precompressed(source, encoding) or _encode(data, encoding, True))
+            body = cache.get(key, lambda: _encode(data, encoding, True))
         else:
             body = _encode(data, encoding, False)
         response.set_data(body)

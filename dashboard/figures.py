@@ -25,8 +25,11 @@ DETAILED_PAIRS = 100
 COARSE_ARC_POINTS = 10
 #: the map draws at most this many city pairs (the busiest); the caption says how many more there are
 MAX_PAIRS = 400
-#: above this many cities, the faint cities outside the filter carry no hover labels
-CONTEXT_HOVER_LIMIT = 2000
+#: faint context markers (cities outside the filter) are left out above this many
+CONTEXT_LIMIT = 2000
+#: the map draws at most this many cities in the filter (the ones with most projects, and the
+#: selected one); SVG maps slow to seconds beyond a few thousand points. The caption names the rest.
+MAX_MARKERS = 1500
 #: line widths by number of projects on a pair: (at least this many projects, width)
 WIDTH_STEPS = ((1, 2.2), (2, 3.0), (4, 4.0), (10, 5.5))
 EMPTY_TEXT = "No projects match these filters"
@@ -216,11 +219,20 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
             hovertext=np.concatenate(mid_text), hoverinfo="text", showlegend=False, name="City pairs",
         ))
     counts = view.city_counts
+    markers_hidden = max(0, len(counts) - MAX_MARKERS)
+    if markers_hidden:
+        keep = counts.sort_values(ascending=False, kind="stable").index[:MAX_MARKERS]
+        if selected in counts.index and selected not in keep:
+            keep = keep.append(pd.Index([selected]))
+        counts = counts.loc[keep]
     kind = _city_kind(cities)
     in_view = cities.index.isin(counts.index)
+    context = ~cities.index.isin(view.city_counts.index)
     position = np.arange(len(cities), dtype=np.int32)
     for key, (label, colour, symbol) in CITY_KINDS.items():
-        mask = ~in_view if key == "other" else in_view & (kind == key).to_numpy()
+        mask = context if key == "other" else in_view & (kind == key).to_numpy()
+        if key == "other" and (markers_hidden or mask.sum() > CONTEXT_LIMIT):
+            continue  # thousands of faint context points would cost more to draw than they tell
         sub = cities[mask]
         if sub.empty:
             continue
@@ -231,16 +243,14 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
                       line=dict(color="#111111" if selected else "#ffffff", width=line_w))
         trace = dict(type="scattergeo", lon=sub["lon"].to_numpy(np.float32), lat=sub["lat"].to_numpy(np.float32),
                      mode="markers", name=label, legendgroup="cities", marker=marker)
-        if key == "other" and len(cities) > CONTEXT_HOVER_LIMIT:
-            trace.update(hoverinfo="skip")  # thousands of faint context points: no labels to send
-        else:
-            # names are static per city; the count rides in a typed array beside the city's position
-            trace.update(text=_city_hover(cities)[mask].tolist(), customdata=np.column_stack([position[mask], n]),
-                         hovertemplate="%{text}<br>%{customdata[1]} project(s) in view<extra></extra>")
+        # names are static per city; the count rides in a typed array beside the city's position
+        trace.update(text=_city_hover(cities)[mask].tolist(), customdata=np.column_stack([position[mask], n]),
+                     hovertemplate="%{text}<br>%{customdata[1]} project(s) in view<extra></extra>")
         traces.append(trace)
     layout = _base_layout(
         title, height,
-        meta={"pairs_drawn": len(pairs), "pairs_hidden": hidden},
+        meta={"pairs_drawn": len(pairs), "pairs_hidden": hidden, "cities_drawn": len(counts),
+              "cities_hidden": markers_hidden},
         margin=dict(l=0, r=0, t=40 if title else 0, b=56),
         legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top", font=dict(size=12),
                     itemclick="toggle", title=dict(text="")),

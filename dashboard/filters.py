@@ -28,10 +28,6 @@ class FilterState:
     statuses: tuple[str, ...] = ()
     city: str | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return self == FilterState()
-
     def without_city(self) -> FilterState:
         return replace(self, city=None)
 
@@ -96,7 +92,8 @@ def _choices(dataset: Dataset) -> Choices:
         for spelling in (iso3, c["iso2"], c["name"], *c["aliases"]):
             lookup["country"][normalise(spelling)] = iso3
     for cid, name in zip(dataset.cities["city_id"], dataset.cities["name"]):
-        lookup["city"][normalise(name)] = cid
+        if normalise(name):  # a name with no Latin letters or digits has no key of its own
+            lookup["city"][normalise(name)] = cid
     for cid in cities:
         lookup["city"][normalise(cid)] = cid
     return Choices(SECTORS, tuple(used), agencies, STATUSES, cities, lookup)
@@ -117,7 +114,8 @@ def parse_query(search: str | None, allowed: Choices) -> tuple[FilterState, list
         values = [v.strip() for raw in params.get(name, []) for v in raw.split(",") if v.strip()]
         out: list[str] = []
         for value in values[:MAX_VALUES]:
-            hit = allowed.lookup[name].get(normalise(value))
+            key = normalise(value)
+            hit = allowed.lookup[name].get(key) if key else None
             if hit is None:
                 ignored.append(f"{name} {value[:60]!r}")
             elif hit not in out:

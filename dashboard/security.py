@@ -19,7 +19,9 @@ from flask import Flask, Response, g, request
 
 log = logging.getLogger("usascp.requests")
 
-EMBED_PREFIX = "embed/"
+#: the Flask endpoints of the embed pages (dashboard/exports/routes.py): the only responses that may be framed.
+#: Decided by route, not path: Dash answers any unknown path (/embed/x/y) with the full app.
+EMBED_ENDPOINTS = frozenset({"usascp_embed", "usascp_embed_static"})
 #: responses a browser may render as a document (and so run scripts in)
 DOCUMENT_TYPES = frozenset({"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml"})
 _SOURCE = re.compile(r"^(\*|'self'|'none'|https?:|https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?/?)$",
@@ -138,14 +140,13 @@ def install(app, settings: Settings | None = None) -> Settings:
         g.started = time.perf_counter()
         g.request_id = uuid.uuid4().hex[:12]
 
-    embed_prefix = (app.config.routes_pathname_prefix or "/") + EMBED_PREFIX
     hashes: list[str] = []
 
     @server.after_request
     def _headers(response: Response) -> Response:
         if not hashes:  # Dash's inline scripts are known once its callbacks are registered
             hashes.extend([*app.csp_hashes(), *settings.script_hashes])
-        embed = request.path.startswith(embed_prefix)
+        embed = request.endpoint in EMBED_ENDPOINTS
         frames = settings.frame_ancestors if embed else "'none'"
         own = response.headers.get("Content-Security-Policy")  # a route's stricter policy is kept
         if own or response.mimetype in DOCUMENT_TYPES:  # a policy means something only to a document

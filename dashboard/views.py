@@ -88,6 +88,9 @@ def render(dataset: Dataset, state: FilterState) -> Rendered:
     if hidden:
         map_caption += (f" The {drawn:,} pairs with the most projects are drawn (line width grows with the number "
                         f"of projects); {hidden:,} more are counted in the charts and the table.")
+    if meta.get("cities_hidden"):
+        map_caption += (f" The {meta['cities_drawn']:,} cities with the most projects are marked; "
+                        f"{meta['cities_hidden']:,} more are counted — search a city to see it.")
     total = len(view.projects)
     table_caption = f"{total:,} project(s): {described}"
     if total > TABLE_LIMIT:
@@ -160,7 +163,8 @@ def sorted_rows(dataset: Dataset, view: View, sort: object, limit: int = TABLE_L
     """The table rows of ``view`` ordered by ``sort`` ({"col": ..., "dir": "asc"|"desc"}), or None if unsorted."""
     from dashboard.layouts.table import SORTABLE
 
-    if not isinstance(sort, dict) or sort.get("col") not in SORTABLE or sort.get("dir") not in ("asc", "desc"):
+    if (not isinstance(sort, dict) or not isinstance(sort.get("col"), str) or sort["col"] not in SORTABLE
+            or sort.get("dir") not in ("asc", "desc")):
         return None
     column = SORTABLE[sort["col"]]
     ordered = view.projects.sort_values(column, ascending=sort["dir"] == "asc", kind="stable",

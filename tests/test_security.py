@@ -107,6 +107,9 @@ def test_headers_on_page_callback_export_and_embed(app, client):
     embed = client.get("/embed/map?sector=Water")
     _assert_common_headers(embed)
     assert "X-Frame-Options" not in embed.headers and "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    # Dash answers any unknown path with the whole app: under /embed/ too, and that must not be framable
+    lookalike = client.get("/embed/map/anything")
+    assert lookalike.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in lookalike.headers["Content-Security-Policy"]
 
 
 def test_debug_is_off_by_default_and_refused_off_loopback(app, capsys):
@@ -208,7 +211,8 @@ def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     touch_later(csv_path)
     assert projects_shown() == 4  # the last good data
     health = client.get("/healthz")
-    assert health.status_code == 200 and "announced: not a date" in health.get_json()["rejected_update"]["errors"][0]
+    assert health.status_code == 200 and health.get_json()["rejected_update"]["error_count"] == 1
+    assert "not a date" not in health.get_data(as_text=True)  # public: counts, not the data's text
     banner = client.post("/_dash-update-component", json={
         "output": "..data-banner.children...data-banner.hidden..",
         "outputs": [{"id": ids.DATA_BANNER, "property": "children"}, {"id": ids.DATA_BANNER, "property": "hidden"}],
@@ -225,6 +229,21 @@ def test_healthz_is_503_without_valid_data(tmp_path):
 
 
 # ---------------------------------------------------------------- the production command
+
+
+def children(pid: int) -> list[int]:
+    """Child process ids, from /proc (no `ps` needed)."""
+    from pathlib import Path
+
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
 
 
 def _free_port():
@@ -246,11 +265,69 @@ def test_serve_runs_gunicorn_workers(tmp_path):
             except OSError:
                 time.sleep(0.3)
         assert body and body["counts"]["projects"] == 3
-        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True).stdout.split()
-        assert len(workers) == 2
+        assert len(children(proc.pid)) == 2
         # any worker answers any request the same way
         pages = {urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=10).read() for _ in range(6)}
         assert len(pages) == 1
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=20)
+
+
+# ---------------------------------------------------------------- review findings, kept fixed
+
+
+def test_xlsx_strips_control_characters_before_neutralising(tmp_path):
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from dashboard.data import load_dataset
+    from dashboard.exports import export
+
+    folder = data_folder(tmp_path)
+    text = (folder / "projects.csv").read_text().replace("Digital economy research", '\x01=HYPERLINK("http://x.invalid")')
+    (folder / "projects.csv").write_text(text)
+    content, _, _ = export(load_dataset(folder), "xlsx", "projects", "")
+    sheet = load_workbook(_io.BytesIO(content))["Projects"]
+    cell = next(row[1] for row in sheet.iter_rows(min_row=2) if "HYPERLINK" in str(row[1].value))  # the title column
+    assert cell.value.startswith("'=") and cell.data_type == "s"  # text, not a formula
+
+
+@pytest.mark.parametrize("bad_geojson", [
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]},'
+    ' "properties": {"city_id": "x", "name": "X", "country": "X", "iso3": [], "region": "ASEAN", "ascn_pilot": true}}]}',
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1' + "0" * 5000 + ', 2]}}]}',
+])
+def test_odd_json_is_a_data_error_not_a_crash(tmp_path, bad_geojson):
+    from dashboard.data import DataError, load_dataset
+
+    folder = data_folder(tmp_path)
+    (folder / "cities.geojson").write_text(bad_geojson)
+    with pytest.raises(DataError):
+        load_dataset(folder)
+
+
+def test_any_failure_to_load_is_a_rejected_update(tmp_path, monkeypatch):
+    from dashboard.data import source as source_module
+
+    folder = data_folder(tmp_path)
+    src = DataSource(folder, poll_seconds=0)
+    good = src.current
+
+    def broken(_folder):
+        raise PermissionError("no access")
+
+    monkeypatch.setattr(source_module, "load_dataset", broken)
+    touch_later(folder / "projects.csv")
+    assert src.current is good and "PermissionError" in src.rejected.errors[0]
+
+
+def test_commas_in_an_agency_are_refused(tmp_path):
+    from dashboard.data import DataError, load_dataset
+
+    folder = data_folder(tmp_path)
+    text = (folder / "projects.csv").read_text().replace(",Department of State,U.S.", ',"Department of State, Bureau X",U.S.')
+    (folder / "projects.csv").write_text(text)
+    with pytest.raises(DataError, match="lead_agency: no commas"):
+        load_dataset(folder)

@@ -26,3 +26,15 @@ def test_large_views_are_aggregated(tmp_path, monkeypatch):
     widths = {t.line.width for t in r.map.data if t.mode == "lines"}
     assert len(widths) > 1  # busier pairs are drawn wider
     assert len(r.table) == views.TABLE_LIMIT and "export the CSV" in r.table_caption
+
+
+def test_large_maps_mark_the_busiest_cities(tmp_path, monkeypatch):
+    main(["synth", "--cities", "150", "--projects", "1500", "-o", str(tmp_path)])
+    ds = load_dataset(tmp_path)
+    monkeypatch.setattr(figures, "MAX_MARKERS", 40)
+    quiet = ds.project_cities["city_id"].value_counts().index[-1]
+    r = views.render(ds, filters.FilterState(city=quiet))
+    markers = [t for t in r.map.data if t.mode == "markers" and t.name != "City pairs"]
+    drawn = sum(len(t.lon) for t in markers)
+    assert drawn == 41  # the 40 busiest and the selected one
+    assert "more are counted — search a city to see it" in r.map_caption

@@ -9,7 +9,8 @@ from urllib.parse import urljoin, urlsplit
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import filters
-from dashboard.exports.common import CHART_TITLES, PRODUCT, file_stem, today
+from dashboard.exports import common
+from dashboard.exports.common import CHART_TITLES, PRODUCT, file_stem
 from dashboard.ids import ids
 from dashboard.layouts.exports import export_links
 
@@ -27,8 +28,11 @@ def share_values(search: str | None, href: str | None, chart: str | None, allowe
     query = filters.to_query(canonical(search, allowed))
     chart = chart if isinstance(chart, str) and chart in CHART_TITLES else "map"
     base = ""
-    if isinstance(href, str) and urlsplit(href).scheme in ("http", "https"):
-        base = urljoin(href, "./")  # the page's own folder: the dashboard's URL prefix
+    try:
+        if isinstance(href, str) and urlsplit(href).scheme in ("http", "https"):
+            base = urljoin(href, "./")  # the page's own folder: the dashboard's URL prefix
+    except ValueError:  # a forged href such as "http://["
+        base = ""
     link = (base or "./") + query
     embed = f"{base}embed/{chart}{query}"
     snippet = (f'<iframe src="{escape(embed)}" width="960" height="{620 if chart == "map" else 480}" '
@@ -46,7 +50,7 @@ def graph_configs(search: str | None, configs: list, allowed: filters.Choices, d
     out = []
     for chart, config in zip(GRAPHS.values(), configs):
         config = dict(config) if isinstance(config, dict) else {}  # anything else came from a forged request
-        name = file_stem(chart, state, date or today())
+        name = file_stem(chart, state, date or common.today())  # looked up per call: tests pin the day
         options = config.get("toImageButtonOptions")
         options = dict(options) if isinstance(options, dict) else {}
         if options.get("filename") == name:

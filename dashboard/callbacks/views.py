@@ -81,8 +81,10 @@ def register(app: Dash, source) -> None:
 
 def next_sort(clicked: str | None, current: object) -> dict | None:
     """Clicking a column sorts ascending, again descending, a third time back to the data's order."""
+    if not isinstance(current, dict) or not isinstance(current.get("col"), str):
+        current = None
     if clicked not in SORTABLE:
-        return current if isinstance(current, dict) else None
+        return current
     if isinstance(current, dict) and current.get("col") == clicked:
         return {"col": clicked, "dir": "desc"} if current.get("dir") == "asc" else None
     return {"col": clicked, "dir": "asc"}
@@ -110,4 +112,4 @@ def register_sorting(app: Dash, source) -> None:
         state = filters.parse_query(search, filters.choices(dataset))[0]
         rendered = views.render_cached(dataset, state)
         rows = views.sorted_rows(dataset, rendered.view, sort)
-        return (table_rows(rendered.table if rows is None else rows), sort, *[sort_label(c, sort) for c in columns])
+        return (rendered.table_body if rows is None else table_rows(rows), sort, *[sort_label(c, sort) for c in columns])

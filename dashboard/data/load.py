@@ -90,6 +90,9 @@ def _read_text(path: Path, issues: list[DataIssue]) -> str | None:
     except FileNotFoundError:
         issues.append(DataIssue(label, 1, 1, f"file not found in {path.parent}", hint="pass --data-dir with a folder holding cities.geojson and projects.csv"))
         return None
+    except OSError as exc:
+        issues.append(DataIssue(label, 1, 1, f"cannot read the file: {exc.strerror or exc}", hint="check its permissions"))
+        return None
     if raw.startswith(codecs.BOM_UTF8):  # Excel's "CSV UTF-8" writes one; harmless
         raw = raw[len(codecs.BOM_UTF8):]
     try:
@@ -143,6 +146,9 @@ def _check_cities(text: str, label: str, issues: list[DataIssue]) -> list[dict]:
     except json.JSONDecodeError as exc:
         issues.append(DataIssue(label, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}", hint="check for a missing comma, quote or bracket just before this point"))
         return []
+    except (ValueError, RecursionError) as exc:  # e.g. a number thousands of digits long
+        issues.append(DataIssue(label, 1, 1, f"not valid JSON: {exc}"))
+        return []
     records: list[dict] = []
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
@@ -194,8 +200,9 @@ def _check_city(i: int, feat: object, countries: dict, seen: dict[str, int], err
         err(where("name"), "name must be non-empty text", name)
         ok = False
     iso3 = props.get("iso3")
-    if "iso3" in props and iso3 not in countries:
-        err(where("iso3"), "unknown ISO3 country code", iso3, _suggest(str(iso3), _country_choices(countries, iso3)))
+    if "iso3" in props and (not isinstance(iso3, str) or iso3 not in countries):
+        err(where("iso3"), "unknown ISO3 country code", iso3,
+            _suggest(str(iso3), _country_choices(countries, iso3)) if isinstance(iso3, str) else "write a code like 'THA'")
         ok = False
         iso3 = None
     country = props.get("country")
@@ -270,7 +277,8 @@ def _check_point(geom: object, base: tuple, iso3: str | None, countries: dict, e
     coords = geom.get("coordinates")
     cpath = gpath + ("coordinates",)
     if (not isinstance(coords, list) or len(coords) not in (2, 3)
-            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in coords)):
+            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) and abs(c) < 1e6 and math.isfinite(c)
+                       for c in coords)):
         err(cpath, "coordinates must be [longitude, latitude] numbers", coords, "e.g. [98.3981, 7.89059]")
         return None
     lon, lat = float(coords[0]), float(coords[1])
@@ -381,6 +389,10 @@ def _check_project(line: int, cells: dict[str, str], col: dict[str, int], cities
             ok = False
         else:
             seen[pid] = line
+    if "," in cells["lead_agency"]:
+        add(line, col["lead_agency"], "lead_agency: no commas", cells["lead_agency"],
+            "links list agencies separated by commas; write e.g. 'Department of State (Bureau X)'")
+        ok = False
     sector = cells["sector"]
     if sector.strip() and sector not in SECTORS:
         add(line, col["sector"], "unknown sector", sector, _suggest(sector, SECTORS))

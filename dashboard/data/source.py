@@ -68,12 +68,16 @@ class DataSource:
     def _reload(self, signature: tuple) -> None:
         try:
             dataset = load_dataset(self.data_dir)
-        except DataError as exc:
-            errors = tuple(str(i) for i in exc.issues)
+        except Exception as exc:  # noqa: BLE001 - any failure to load is a rejected update, never a dead worker
+            errors = tuple(str(i) for i in exc.issues) if isinstance(exc, DataError) else (f"{type(exc).__name__}: {exc}",)
             self.rejected = Rejected(time.time(), errors)
             self._signature = signature
             log.warning("data update rejected (%d errors); still serving version %d:\n  %s",
                         len(errors), self.version, "\n  ".join(errors))
+            return
+        if self._files_signature() != signature:
+            # written to while we read it: keep what we have and look again next time
+            log.info("data files changed while being read; will read them again")
             return
         self._current = dataset  # one assignment: readers see the old dataset or the new one
         self._signature = signature
@@ -104,14 +108,14 @@ class DataSource:
         return self._current
 
     def health(self) -> tuple[int, dict]:
-        """(HTTP status, body) for /healthz."""
-        ds = self._current
+        """(HTTP status, body) for /healthz, after a look at the files (an idle worker reports fresh data)."""
+        ds = self.current
         body: dict = {"status": "ok" if ds is not None else "no valid data", "version": self.version}
         if ds is not None:
             body["counts"] = ds.counts()
             body["files"] = ds.files
             body["loaded_at"] = self.loaded_at
         if self.rejected:
-            body["rejected_update"] = {"at": self.rejected.at, "errors": list(self.rejected.errors[:20]),
-                                       "error_count": len(self.rejected.errors)}
+            # when and how many, not the errors themselves: they quote data, and /healthz is public
+            body["rejected_update"] = {"at": self.rejected.at, "error_count": len(self.rejected.errors)}
         return (200 if ds is not None else 503), body

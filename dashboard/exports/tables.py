@@ -59,8 +59,11 @@ def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     from openpyxl.styles import Alignment, Font
 
     def cell(value: object) -> object:
-        value = neutralise(value)
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+        # strip what Excel cannot hold first: neutralising "\x01=HYPERLINK(...)" and then stripping
+        # the \x01 would hand Excel a live formula
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return neutralise(value)
 
     wb = Workbook()
     ws = wb.active

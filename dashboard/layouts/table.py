@@ -19,8 +19,8 @@ ARROWS = {"asc": " ▲", "desc": " ▼"}
 
 def sort_label(key: str, sort: dict | None) -> str:
     heading = dict(TABLE_COLUMNS)[key]
-    if isinstance(sort, dict) and sort.get("col") == key:
-        return heading + ARROWS.get(sort.get("dir"), "")
+    if isinstance(sort, dict) and sort.get("col") == key and isinstance(sort.get("dir"), str):
+        return heading + ARROWS.get(sort["dir"], "")
     return heading
 
 
@@ -29,10 +29,6 @@ def table_rows(rows: list[dict]) -> list[list[str]]:
     (as Dash components, 100 rows took the browser over a second to render)."""
     return [[str(r[key]) for key, _ in TABLE_COLUMNS] for r in rows]
 
-
-def column_position(key: str) -> int:
-    """1-based position of a column, for CSS and tests (td:nth-child)."""
-    return [k for k, _ in TABLE_COLUMNS].index(key) + 1
 
 
 def projects_table(rows: list[dict]) -> html.Div:
