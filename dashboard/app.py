@@ -55,6 +55,7 @@ def create_app(data: Dataset | DataSource, settings: security.Settings | None = 
     app.layout = layout
     callbacks.views.register(app, source)
     callbacks.views.register_sorting(app, source)
+    callbacks.views.register_city_search(app, source)
     export_callbacks.register(app, source)  # export links, share panel, graphs' download names
     export_routes.register(app, source)  # /export/..., /embed/...
 

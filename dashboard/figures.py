@@ -124,11 +124,11 @@ def busiest_pairs(links: pd.DataFrame, limit: int | None = None) -> tuple[pd.Dat
     """One row per (ASEAN city, U.S. city, sector) with its project count and coordinates,
     the busiest ``limit`` (default `MAX_PAIRS`) of them; and how many pairs were left out."""
     limit = MAX_PAIRS if limit is None else limit
-    cols = ["asean_city_id", "us_city_id", "sector"]
+    cols = ["aidx", "uidx", "sector"]  # integer and categorical keys: an order of magnitude faster than names
     if links.empty:
         return links.assign(projects=pd.Series(dtype=np.int32)), 0
     grouped = links.groupby(cols, sort=False, observed=True)
-    pairs = grouped[["asean_lon", "asean_lat", "us_lon", "us_lat"]].first()
+    pairs = grouped[["asean_city_id", "us_city_id", "asean_lon", "asean_lat", "us_lon", "us_lat"]].first()
     pairs["projects"] = grouped.size().astype(np.int32)
     pairs = pairs.reset_index()
     hidden = max(0, len(pairs) - limit)

@@ -60,9 +60,22 @@ class Choices:
     lookup: dict[str, dict[str, str]] = field(repr=False, default_factory=dict)
 
 
-def country_names(dataset: Dataset) -> dict[str, str]:
-    table = load_countries()
-    return {iso3: table[iso3]["name"] for iso3 in table}
+def country_names(dataset: Dataset | None = None) -> dict[str, str]:
+    """ISO3 -> the name the dashboard shows (the same for every dataset)."""
+    if not _COUNTRY_NAMES:
+        table = load_countries()
+        _COUNTRY_NAMES.update({iso3: table[iso3]["name"] for iso3 in table})
+    return _COUNTRY_NAMES
+
+
+_COUNTRY_NAMES: dict[str, str] = {}
+
+
+def city_names(dataset: Dataset) -> dict[str, str]:
+    """city_id -> name, memoised on the dataset."""
+    if "city_names" not in dataset.derived:
+        dataset.derived["city_names"] = dict(zip(dataset.cities.index, dataset.cities["name"]))
+    return dataset.derived["city_names"]
 
 
 def choices(dataset: Dataset) -> Choices:

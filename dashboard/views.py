@@ -12,7 +12,7 @@ from collections import OrderedDict
 from functools import cached_property
 
 from dashboard.data import Dataset, empty_dataset
-from dashboard.filters import Choices, FilterState, View, apply, country_names
+from dashboard.filters import Choices, FilterState, View, apply, city_names, country_names
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ TABLE_LIMIT = 100
 
 def project_rows(dataset: Dataset, view: View, limit: int | None = None) -> list[dict]:
     """One plain-text record per project in view (the first ``limit``), with city and country names resolved."""
-    names = dataset.cities["name"].to_dict()
+    names = city_names(dataset)
     cnames = country_names(dataset)
     rows = []
     projects = view.projects if limit is None else view.projects.head(limit)

@@ -38,3 +38,16 @@ def test_large_maps_mark_the_busiest_cities(tmp_path, monkeypatch):
     drawn = sum(len(t.lon) for t in markers)
     assert drawn == 41  # the 40 busiest and the selected one
     assert "more are counted — search a city to see it" in r.map_caption
+
+
+def test_city_search_at_scale(tmp_path):
+    from dashboard.layouts.page import matching_cities
+
+    main(["synth", "--cities", "80", "--projects", "100", "-o", str(tmp_path)])
+    ds = load_dataset(tmp_path)
+    name = ds.cities["name"].iloc[5]
+    options = matching_cities(ds, name[:4].upper(), None)
+    assert any(o["value"] == ds.cities.index[5] for o in options) and len(options) <= 30
+    assert matching_cities(ds, "", ds.cities.index[3]) == [{"label": f"{ds.cities['name'].iloc[3]} ({ds.cities['country'].iloc[3]})",
+                                                            "value": ds.cities.index[3]}]
+    assert matching_cities(ds, ["junk"], {"x": 1}) == []

@@ -113,3 +113,16 @@ def register_sorting(app: Dash, source) -> None:
         rendered = views.render_cached(dataset, state)
         rows = views.sorted_rows(dataset, rendered.view, sort)
         return (rendered.table_body if rows is None else table_rows(rows), sort, *[sort_label(c, sort) for c in columns])
+
+
+def register_city_search(app: Dash, source) -> None:
+    """For datasets with thousands of cities, the city box fetches matches as one types."""
+    from dashboard.layouts.page import CITY_OPTIONS_LIMIT, matching_cities
+
+    @app.callback(Output(ids.CITY, "options"), Input(ids.CITY, "search_value"), Input(ids.CITY, "value"),
+                  prevent_initial_call=True)
+    def city_search(text, selected):
+        dataset = views.live(source)
+        if len(dataset.cities) <= CITY_OPTIONS_LIMIT:
+            raise PreventUpdate  # the page already lists every city
+        return matching_cities(dataset, text, selected)

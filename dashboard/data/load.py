@@ -489,7 +489,8 @@ def build_dataset(city_records: list[dict], project_records: list[dict], warning
         for u in p.us_city_ids:
             pc_rows.append((p.project_id, u, "US", i, pos[u]))
     links = pd.DataFrame(pair_rows, columns=["project_id", "sector", "asean_city_id", "us_city_id", "pidx", "aidx", "uidx"])
-    links = links.astype({"pidx": np.int32, "aidx": np.int32, "uidx": np.int32})
+    links = links.astype({"pidx": np.int32, "aidx": np.int32, "uidx": np.int32,
+                          "sector": pd.CategoricalDtype(SECTORS)})
     aidx, uidx = links["aidx"].to_numpy(), links["uidx"].to_numpy()
     links = links.assign(asean_lon=lon[aidx], asean_lat=lat[aidx], us_lon=lon[uidx], us_lat=lat[uidx])
     project_cities = pd.DataFrame(pc_rows, columns=["project_id", "city_id", "side", "pidx", "cidx"])

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dash import html
 
 from dashboard.data import Dataset
-from dashboard.filters import View
+from dashboard.filters import View, city_names
 from dashboard.vocab import SECTOR_COLOURS
+
+
+#: the panel lists at most this many projects (the table and the exports have them all)
+DETAILS_LIMIT = 50
 
 
 def city_details(dataset: Dataset, city_id: str | None, view: View) -> list:
@@ -14,14 +18,14 @@ def city_details(dataset: Dataset, city_id: str | None, view: View) -> list:
     if not city_id or city_id not in dataset.cities.index:
         return []
     c = dataset.cities.loc[city_id]
-    names = dataset.cities["name"].to_dict()
+    names = city_names(dataset)
     if c["region"] == "US":
         status = "U.S. partner city"
     else:
         status = "ASEAN Smart Cities Network pilot city" if c["ascn_pilot"] else "ASEAN city (not an ASCN pilot)"
     place = ", ".join(x for x in (c["admin1"], c["country"]) if x)
     items = []
-    for p in view.projects.itertuples(index=False):
+    for p in view.projects.head(DETAILS_LIMIT).itertuples(index=False):
         others = [names[x] for x in (p.us_city_ids if city_id in p.asean_city_ids else p.asean_city_ids)]
         items.append(html.Li(className="project", children=[
             html.Div(p.title, className="project-title"),
@@ -33,10 +37,14 @@ def city_details(dataset: Dataset, city_id: str | None, view: View) -> list:
             html.Div(["Partner city: ", ", ".join(others)], className="project-partner") if others else None,
             html.Div(["Source: ", p.source], className="project-source"),
         ]))
+    total = len(view.projects)
+    more = (html.P(f"… and {total - len(items):,} more: see the projects table, or export them as CSV.",
+                   className="caption") if total > len(items) else None)
     return [
         html.H2(c["name"], id="city-details-title"),
         html.P(place, className="city-place"),
         html.P(status, className="city-status"),
-        html.H3(f"{len(items)} project(s) in view"),
+        html.H3(f"{total:,} project(s) in view"),
         html.Ul(items, className="project-list") if items else html.P("No projects in the current filters."),
+        more,
     ]

@@ -43,8 +43,6 @@ def _labelled(label: str, control, control_id: str, help_text: str | None = None
 
 def filter_panel(dataset: Dataset, allowed: Choices) -> html.Aside:
     cnames = country_names(dataset)
-    city_names = dataset.cities["name"].to_dict()
-    city_country = dataset.cities["country"].to_dict()
     return html.Aside(className="filters card", **{"aria-label": "Filters"}, children=[
         html.H2("Filters"),
         _labelled("Sector", dcc.Dropdown(id=ids.SECTOR, options=list(allowed.sectors), multi=True,
@@ -60,11 +58,36 @@ def filter_panel(dataset: Dataset, allowed: Choices) -> html.Aside:
                           value=[], className="checklist", inputClassName="check"),
         ]),
         _labelled("City", dcc.Dropdown(id=ids.CITY, placeholder="Search a city…", searchable=True, clearable=True,
-                                       options=[{"label": f"{city_names[c]} ({city_country[c]})", "value": c}
-                                                for c in allowed.cities]),
+                                       options=city_options(dataset, allowed.cities)
+                                       if len(allowed.cities) <= CITY_OPTIONS_LIMIT else []),
                   ids.CITY, "Or click a city on the map"),
         html.Button("Reset filters", id=ids.RESET, className="button", n_clicks=0, type="button"),
     ])
+
+
+#: above this many cities the city box asks the server for matches as one types (thousands of
+#: options in the page would make it slow to load)
+CITY_OPTIONS_LIMIT = 500
+
+
+def city_options(dataset: Dataset, city_ids) -> list[dict]:
+    names, countries = dataset.cities["name"], dataset.cities["country"]
+    return [{"label": f"{names[c]} ({countries[c]})", "value": c} for c in city_ids]
+
+
+def matching_cities(dataset: Dataset, text: object, selected: object, limit: int = 30) -> list[dict]:
+    """Options for the city box: cities whose name contains ``text`` (accents and case ignored), and the selected one."""
+    from dashboard.data.gazetteer import normalise
+
+    chosen = [selected] if isinstance(selected, str) and selected in dataset.cities.index else []
+    key = normalise(text) if isinstance(text, str) else ""
+    if not key:
+        return city_options(dataset, chosen)
+    keys = dataset.derived.get("city_keys")
+    if keys is None:
+        keys = dataset.derived["city_keys"] = [(normalise(n), c) for c, n in zip(dataset.cities.index, dataset.cities["name"])]
+    hits = [c for k, c in keys if k.startswith(key)] + [c for k, c in keys if key in k and not k.startswith(key)]
+    return city_options(dataset, list(dict.fromkeys(chosen + hits[:limit])))
 
 
 def headlines(numbers: dict[str, int]) -> list:
