@@ -72,6 +72,11 @@ trap 'rm -rf "$TMP"' EXIT
 
 grep -q 'Plotly=' "$TMP/$NAME.min.js" || die "the bundle does not assign the Plotly global"
 
+# The default place plotly.js fetches map outlines from is a public CDN; the app always passes its own
+# (config.topojsonURL), and this makes a graph that forgets to fall back to the app's copy, not the internet.
+sed -i 's#dflt:"https://cdn.plot.ly/un/"#dflt:"/assets/topojson/"#' "$TMP/$NAME.min.js"
+grep -q 'dflt:"/assets/topojson/"' "$TMP/$NAME.min.js" || die "could not point the default topojsonURL at the app's assets"
+
 mkdir -p "$OUT"
 cp "$TMP/$NAME.min.js" "$OUT/$NAME.min.js"
 gzip -9 -n -c "$OUT/$NAME.min.js" > "$OUT/$NAME.min.js.gz"
