@@ -27,6 +27,20 @@ def tiny():
     return load_dataset(VALID)
 
 
+@pytest.fixture(scope="module")
+def app(shipped):
+    """The dashboard on the shipped data (a module may define its own, on other data)."""
+    from dashboard.app import create_app
+
+    return create_app(shipped)
+
+
+@pytest.fixture()
+def client(app):
+    """Flask's test client for `app`."""
+    return app.server.test_client()
+
+
 def data_folder(tmp_path: Path, case: str | None = None) -> Path:
     """A data folder holding the valid fixture with one file replaced by ``case``'s."""
     out = tmp_path / (case or "valid")

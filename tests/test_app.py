@@ -7,19 +7,8 @@ import re
 
 import pytest
 
-from dashboard.app import create_app
 from dashboard.ids import ids
 from tests.payloads import filter_body
-
-
-@pytest.fixture(scope="module")
-def app(shipped):
-    return create_app(shipped)
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
 
 
 def callback_payload(app, trigger, values=None):

@@ -21,16 +21,6 @@ from tests.conftest import FIXTURES, data_folder, touch_later
 from tests.payloads import filter_body, outputs_of
 
 
-@pytest.fixture(scope="module")
-def app(shipped):
-    return create_app(shipped)
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
-
-
 # ---------------------------------------------------------------- fuzzing the callback endpoint
 
 NASTY = [None, True, 0, -1, 10**30, 1.5, float("inf"), "", " ", "x" * 100_000, "Water", "water", "🌊🚆", "\x00", "<script>",
