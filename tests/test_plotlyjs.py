@@ -17,7 +17,7 @@ from plotly.offline import get_plotlyjs_version
 
 from dashboard import PACKAGE_DIR, plotlyjs
 from dashboard.app import create_app
-from tests.browser import MAP_STATE_JS, LiveServer, Watch, launch, open_page
+from tests.browser import MAP_STATE_JS, open_page
 
 VENDOR = PACKAGE_DIR / "vendor"
 BUNDLE = VENDOR / "plotly-usascp.min.js"
@@ -205,40 +205,29 @@ def test_a_bundle_for_another_plotlyjs_is_not_used(monkeypatch, warnings_logged)
 # --- a real browser ------------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_browser_downloads_only_the_small_bundle_and_the_map_draws(shipped, manifest):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    live = LiveServer(create_app(shipped))
-    watch = Watch()
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = launch(p)
-            try:
-                page = open_page(browser, watch)
-                responses = []
-                page.on("response", lambda r: responses.append(r))
-                page.goto(live.url + "/")
-                page.wait_for_function("() => document.querySelectorAll('#map .scattergeo path.point').length > 0 "
-                                       "&& document.querySelector('#map .geo .countries path')", timeout=20000)
-                page.wait_for_load_state("networkidle")
-                state = page.evaluate(MAP_STATE_JS)
-                version = page.evaluate("() => window.Plotly && window.Plotly.version")
+def test_browser_downloads_only_the_small_bundle_and_the_map_draws(server, browser, watch, manifest):
+    page = open_page(browser, watch)
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(server.url + "/")
+    page.wait_for_function("() => document.querySelectorAll('#map .scattergeo path.point').length > 0 "
+                           "&& document.querySelector('#map .geo .countries path')", timeout=20000)
+    page.wait_for_load_state("networkidle")
+    state = page.evaluate(MAP_STATE_JS)
+    version = page.evaluate("() => window.Plotly && window.Plotly.version")
 
-                # the modebar's download button still works and honours toImageButtonOptions
-                page.hover("#map .js-plotly-plot")
-                with page.expect_download(timeout=20000) as download:
-                    page.click('#map .modebar-btn[data-title^="Download plot"]')
-                filename = download.value.suggested_filename
+    # the modebar's download button still works and honours toImageButtonOptions
+    page.hover("#map .js-plotly-plot")
+    with page.expect_download(timeout=20000) as download:
+        page.click('#map .modebar-btn[data-title^="Download plot"]')
+    filename = download.value.suggested_filename
 
-                sizes = {}
-                for r in responses:
-                    try:
-                        sizes[r.url] = len(r.body())
-                    except Exception:  # a redirect or a response without a body
-                        sizes[r.url] = 0
-            finally:
-                browser.close()
-    finally:
-        live.stop()
+    sizes = {}
+    for r in responses:
+        try:
+            sizes[r.url] = len(r.body())
+        except Exception:  # a redirect or a response without a body
+            sizes[r.url] = 0
 
     big = {u: n for u, n in sizes.items() if n > 3_000_000}
     assert big == {}, f"downloaded more than 3 MB at once: {big}"

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.app import create_app
 from dashboard.data import load_dataset
-from tests.browser import LiveServer, Watch, launch, open_page
+from tests.browser import LiveServer, open_page
 from tests.conftest import data_folder
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -32,32 +32,27 @@ def hostile(tmp_path_factory):
     return load_dataset(folder)
 
 
-def test_hostile_text_is_text_in_the_browser(hostile):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_hostile_text_is_text_in_the_browser(hostile, browser, watch):
     live = LiveServer(create_app(hostile))
-    watch = Watch()
     try:
-        with sync_api.sync_playwright() as p:
-            browser = launch(p)
-            page = open_page(browser, watch)
-            dialogs = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(live.url + "/?city=phuket")
-            page.locator("#details-panel").wait_for(state="visible", timeout=20000)
-            page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('1 ')")
-            panel = page.locator("#details-panel").inner_text()
-            assert IMG.replace(",", " ") in panel and "<b onmouseover" in panel  # shown literally
-            table = page.locator("#projects-table").inner_text()
-            assert IMG.replace(",", " ") in table and JS_LINK in table
-            # hover labels on the map are escaped too: hover every marker
-            for box in page.evaluate("""() => [...document.querySelectorAll('#map .scattergeo path.point')]
-                    .map(n => { const r = n.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })"""):
-                page.mouse.move(*box)
-            page.wait_for_timeout(300)
-            assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"], b[onmouseover], a[href^=\"javascript\"]').length") == 0
-            assert dialogs == []
-            watch.assert_clean()
-            browser.close()
+        page = open_page(browser, watch)
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(live.url + "/?city=phuket")
+        page.locator("#details-panel").wait_for(state="visible", timeout=20000)
+        page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('1 ')")
+        panel = page.locator("#details-panel").inner_text()
+        assert IMG.replace(",", " ") in panel and "<b onmouseover" in panel  # shown literally
+        table = page.locator("#projects-table").inner_text()
+        assert IMG.replace(",", " ") in table and JS_LINK in table
+        # hover labels on the map are escaped too: hover every marker
+        for box in page.evaluate("""() => [...document.querySelectorAll('#map .scattergeo path.point')]
+                .map(n => { const r = n.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })"""):
+            page.mouse.move(*box)
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"], b[onmouseover], a[href^=\"javascript\"]').length") == 0
+        assert dialogs == []
+        watch.assert_clean()
     finally:
         live.stop()
 
