@@ -1,4 +1,4 @@
-"""The command line: run (default), validate, geocode, export, countries.
+"""The command line: run (default), serve, validate, geocode, synth, export, countries.
 
     python -m dashboard                       serve the dashboard at http://127.0.0.1:8050
     python -m dashboard validate              check the data files, print counts or every error
@@ -9,11 +9,26 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import os
+import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 from dashboard import DEFAULT_DATA_DIR
+from dashboard.app import create_app
+from dashboard.charts import CHARTS
+from dashboard.data import DataError, load_dataset
+from dashboard.data.cities_file import add_feature, feature_for
+from dashboard.data.files import write_atomic
+from dashboard.data.gazetteer import geocode, write_countries
+from dashboard.data.source import DataSource
+from dashboard.data.synth import write_synthetic
+from dashboard.exports import BadRequest, ExportError, NotFound, export
+from dashboard.model.filters import FILTERS
+from dashboard.server.security import configure_logging
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
@@ -59,12 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write a chart image, the briefing pack, the data or an offline map, "
                                         "for the same filters as a dashboard link")
     exp.add_argument("--format", required=True, choices=("png", "svg", "pdf", "pptx", "csv", "xlsx", "html"))
-    exp.add_argument("--chart", help="map, sectors, countries, agencies or timeline for png/svg/pdf/html "
+    exp.add_argument("--chart", help=f"{', '.join(CHARTS)} for png/svg/pdf/html "
                                      "(default: map); 'briefing' for the pdf briefing pack")
-    for name, what in (("sector", "Water"), ("country", "THA or Thailand"), ("agency", "'Department of State'"),
-                       ("status", "announced"), ("city", "phuket")):
-        exp.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
-                         help=f"filter, as in a dashboard link (e.g. {what}); repeat or comma-separate")
+    for f in FILTERS:
+        exp.add_argument(f"--{f.param}", action="append", default=[], metavar="VALUE",
+                         help=f"filter, as in a dashboard link: {f.help}")
     exp.add_argument("--width", help="image width in pixels (default 1600)")
     exp.add_argument("--height", help="image height in pixels (default 900)")
     exp.add_argument("--scale", help="image scale factor (default 1)")
@@ -76,8 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args) -> int:
-    from dashboard.data import DataError, load_dataset
-
     try:
         ds = load_dataset(args.data_dir)
     except DataError as exc:
@@ -98,9 +110,6 @@ def cmd_validate(args) -> int:
 
 
 def cmd_geocode(args) -> int:
-    from dashboard.cities_file import add_feature, feature_for
-    from dashboard.data.gazetteer import geocode
-
     try:
         places = geocode(args.query, limit=args.limit)
     except ValueError as exc:
@@ -127,8 +136,6 @@ def cmd_geocode(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from dashboard.synth import write_synthetic
-
     try:
         folder = write_synthetic(args.out, cities=args.cities, projects=args.projects, seed=args.seed)
     except ValueError as exc:
@@ -146,22 +153,13 @@ def export_target(fmt: str, chart: str | None) -> str:
 
 
 def export_query(args) -> str:
-    """The dashboard query string for the filter options, e.g. '?sector=Water&country=THA'."""
-    from urllib.parse import urlencode
-
-    pairs = [(name, ",".join(getattr(args, name))) for name in ("sector", "country", "agency", "status", "city")]
+    """The dashboard query string for the filter options, e.g. '?sector=Water&country=THA' (values as typed)."""
+    pairs = [(f.param, ",".join(getattr(args, f.param))) for f in FILTERS]
     query = urlencode([(k, v) for k, v in pairs if v])
     return f"?{query}" if query else ""
 
 
 def cmd_export(args) -> int:
-    import os
-    import tempfile
-
-    from dashboard.data import DataError, load_dataset
-    from dashboard.exports import ExportError, export
-    from dashboard.exports.common import BadRequest, NotFound
-
     try:
         ds = load_dataset(args.data_dir)
     except DataError as exc:
@@ -175,18 +173,7 @@ def cmd_export(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, (BadRequest, NotFound)) else 1
     target = args.output or Path(filename)
-    # write beside the target, then rename: the file is either whole or not there
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.resolve().parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, content)  # the file is either whole or not there
     print(f"wrote {target} ({len(content):,} bytes)")
     return 0
 
@@ -198,10 +185,6 @@ def serve_command(args) -> list[str]:
 
 
 def cmd_serve(args) -> int:
-    import os
-
-    from dashboard.data import DataError, load_dataset
-
     try:
         load_dataset(args.data_dir)  # say what is wrong now, rather than serve a 503
     except DataError as exc:
@@ -215,20 +198,11 @@ def cmd_serve(args) -> int:
 
 
 def cmd_countries(args) -> int:
-    from dashboard.data.gazetteer import write_countries
-
     print(f"wrote {write_countries()}")
     return 0
 
 
 def cmd_run(args) -> int:
-    import ipaddress
-    import socket
-
-    from dashboard.app import create_app
-    from dashboard.data.source import DataSource
-    from dashboard.security import configure_logging
-
     if args.debug:
         try:
             loopback = ipaddress.ip_address(socket.gethostbyname(args.host)).is_loopback

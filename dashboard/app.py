@@ -1,34 +1,36 @@
-"""`create_app(dataset or data source) -> Dash`, and a lazily built module-level `server` for gunicorn."""
+"""`create_app(dataset or data source, settings) -> Dash`, and a lazily built module-level `server` for gunicorn."""
 
 from __future__ import annotations
 
 import json
-import os
 
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, html
 from flask import Response
 
-from dashboard import PACKAGE_DIR, auth, callbacks, compress, plotlyjs, security
-from dashboard.callbacks import exports as export_callbacks
-from dashboard.data import Dataset
+from dashboard import PACKAGE_DIR
+from dashboard.callbacks import register_all
+from dashboard.config import Settings
 from dashboard.data.source import DataSource
-from dashboard.exports import routes as export_routes
-from dashboard.filters import FilterState, choices
-from dashboard.ids import ids
-from dashboard.layouts import page
-from dashboard.layouts.banner import data_banner
-from dashboard.views import live, render_cached
+from dashboard.exports import common, routes
+from dashboard.layouts.banner import banner_area, data_banner
+from dashboard.layouts.page import page
+from dashboard.model.dataset import Dataset
+from dashboard.model.filters import FilterState
+from dashboard.model.render import RenderCache
+from dashboard.server import auth, compress, plotlyjs, security
 
 TITLE = "U.S.-ASEAN Smart Cities Partnership"
 
 
-def create_app(data: Dataset | DataSource, settings: security.Settings | None = None) -> Dash:
+def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> Dash:
     """A Dash app serving ``data``; every script, style, font and map outline comes from the app itself.
 
     Given a `DataSource`, the app follows its files: each request sees the newest valid
-    dataset, and a rejected update is shown to staff in a banner and on /healthz.
+    dataset, and a rejected update is shown to staff in a banner and on /healthz. The app
+    owns its render cache, so two apps never share state.
     """
     source = data if isinstance(data, DataSource) else DataSource.fixed(data)
+    cache = RenderCache()
     app = Dash(
         __name__, title=TITLE, assets_folder=str(PACKAGE_DIR / "assets"), serve_locally=True,
         update_title=None, meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
@@ -44,25 +46,17 @@ def create_app(data: Dataset | DataSource, settings: security.Settings | None = 
     app.index_string = app.index_string.replace("{%css%}", "{%css%}\n        " + "\n        ".join(preloads))
 
     def layout():
-        """The page for the data in force (built once per data version), with the staff banner."""
-        dataset = live(source)
-        if "page" not in dataset.derived:
-            dataset.derived["page"] = page(dataset, choices(dataset), render_cached(dataset, FilterState()),
-                                           topojson_url=topojson_url)
+        """The page for the data in force (built once per data version and day), with the staff banner."""
+        dataset = source.dataset
+        date = common.today()
+        body = cache.value(dataset, f"page-{date.isoformat()}",
+                           lambda: page(dataset, cache.render(dataset, FilterState()), topojson_url, date))
         banner, hidden = data_banner(source, source.version)
-        return html.Div([_banner(banner, hidden, source.version), dataset.derived["page"]])
+        return html.Div([banner_area(banner, hidden, source.version), body])
 
     app.layout = layout
-    callbacks.views.register(app, source)
-    callbacks.views.register_sorting(app, source)
-    callbacks.views.register_city_search(app, source)
-    export_callbacks.register(app, source)  # export links, share panel, graphs' download names
-    export_routes.register(app, source)  # /export/..., /embed/...
-
-    @app.callback(Output(ids.DATA_BANNER, "children"), Output(ids.DATA_BANNER, "hidden"),
-                  Input(ids.DATA_POLL, "n_intervals"), State(ids.DATA_VERSION, "data"), prevent_initial_call=True)
-    def banner(_n, version):
-        return data_banner(source, version if isinstance(version, int) else None)
+    register_all(app, source, cache)
+    routes.register(app, source, cache)  # /export/..., /embed/...
 
     @app.server.get("/healthz")
     def healthz():
@@ -76,20 +70,13 @@ def create_app(data: Dataset | DataSource, settings: security.Settings | None = 
     return app
 
 
-def _banner(children, hidden, version):
-    return html.Div([
-        html.Div(children, id=ids.DATA_BANNER, hidden=hidden, className="data-banner", role="status"),
-        dcc.Store(id=ids.DATA_VERSION, data=version),
-        dcc.Interval(id=ids.DATA_POLL, interval=60_000),
-    ])
-
-
 def __getattr__(name: str):
     """`dashboard.app:server` for gunicorn: built on first use from $USASCP_DATA_DIR (default: the shipped data),
     following changes to its files."""
     if name == "server":
         global server
         security.configure_logging()
-        server = create_app(DataSource(os.environ.get("USASCP_DATA_DIR") or None)).server
+        settings = Settings.from_env()
+        server = create_app(DataSource(settings.data_dir), settings).server
         return server
     raise AttributeError(name)

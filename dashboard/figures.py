@@ -1,13 +1,15 @@
-"""Pure figure builders: (dataset, view) -> go.Figure. No Dash here, so the page, exports and tests share them."""
+"""Pure figure builders: (dataset, selection) -> go.Figure. No Dash here, so the page, exports and tests share them."""
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.data import Dataset
-from dashboard.filters import View, country_names
+from dashboard.model.dataset import Dataset
+from dashboard.model.filters import Selection, country_counts
 from dashboard.vocab import SECTOR_COLOURS, SECTORS
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
@@ -78,8 +80,6 @@ def arcs(links: pd.DataFrame, points: int = ARC_POINTS) -> tuple[np.ndarray, np.
 
 def html_escape(text: str) -> str:
     """Data text shown in a Plotly hover label is text, never markup."""
-    import html
-
     return html.escape(str(text), quote=False)
 
 
@@ -161,17 +161,17 @@ def _city_kind(cities: pd.DataFrame) -> pd.Series:
                      index=cities.index)
 
 
-def map_figure(dataset: Dataset, view: View, selected: str | None = None, title: str | None = None,
+def map_figure(dataset: Dataset, selection: Selection, selected: str | None = None, title: str | None = None,
                height: int | None = None) -> go.Figure:
     """Partner cities as markers and city pairs as arcs (one trace per sector), Pacific-centred.
 
-    ``view`` decides which lines and cities are in force; cities outside it stay as faint
+    ``selection`` decides which lines and cities are in force; cities outside it stay as faint
     context. With ``selected``, that city's lines are drawn on top and the rest dimmed.
     """
     traces: list[dict] = []
     cities = dataset.cities
     names = cities["name"]
-    pairs, hidden = busiest_pairs(view.links)
+    pairs, hidden = busiest_pairs(selection.links)
     detailed = len(pairs) <= DETAILED_PAIRS
     points = ARC_POINTS if detailed else COARSE_ARC_POINTS
     if selected:
@@ -218,7 +218,7 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
             lat=np.concatenate(mid_lat).astype(np.float32), mode="markers", marker=dict(size=8, opacity=0),
             hovertext=np.concatenate(mid_text), hoverinfo="text", showlegend=False, name="City pairs",
         ))
-    counts = view.city_counts
+    counts = selection.city_counts
     markers_hidden = max(0, len(counts) - MAX_MARKERS)
     if markers_hidden:
         keep = counts.sort_values(ascending=False, kind="stable").index[:MAX_MARKERS]
@@ -226,11 +226,11 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
             keep = keep.append(pd.Index([selected]))
         counts = counts.loc[keep]
     kind = _city_kind(cities)
-    in_view = cities.index.isin(counts.index)
-    context = ~cities.index.isin(view.city_counts.index)
+    in_sel = cities.index.isin(counts.index)
+    context = ~cities.index.isin(selection.city_counts.index)
     position = np.arange(len(cities), dtype=np.int32)
     for key, (label, colour, symbol) in CITY_KINDS.items():
-        mask = context if key == "other" else in_view & (kind == key).to_numpy()
+        mask = context if key == "other" else in_sel & (kind == key).to_numpy()
         if key == "other" and (markers_hidden or mask.sum() > CONTEXT_LIMIT):
             continue  # thousands of faint context points would cost more to draw than they tell
         sub = cities[mask]
@@ -244,7 +244,7 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
         trace = dict(type="scattergeo", lon=sub["lon"].to_numpy(np.float32), lat=sub["lat"].to_numpy(np.float32),
                      mode="markers", name=label, legendgroup="cities", marker=marker)
         # names are static per city; the count rides in a typed array beside the city's position
-        trace.update(text=_city_hover(cities)[mask].tolist(), customdata=np.column_stack([position[mask], n]),
+        trace.update(text=dataset.index.city_hover[mask].tolist(), customdata=np.column_stack([position[mask], n]),
                      hovertemplate="%{text}<br>%{customdata[1]} project(s) in view<extra></extra>")
         traces.append(trace)
     layout = _base_layout(
@@ -264,24 +264,10 @@ def map_figure(dataset: Dataset, view: View, selected: str | None = None, title:
             bgcolor="rgba(0,0,0,0)",
         ),
     )
-    if view.projects.empty:
+    if selection.projects.empty:
         layout["annotations"] = [_empty_note()]
     return figure(traces, layout)
 
-
-def _city_hover(cities: pd.DataFrame) -> np.ndarray:
-    """'<b>Name</b><br>Country' per city, escaped once and memoised on the frame's identity."""
-    key = ("city_hover", id(cities))
-    cached = _MEMO.get(key)
-    if cached is None or cached[0] is not cities:
-        text = np.array(["<b>" + html_escape(n) + "</b><br>" + html_escape(c)
-                         for n, c in zip(cities["name"], cities["country"])], dtype=object)
-        cached = (cities, text)
-        _MEMO[key] = cached
-    return cached[1]
-
-
-_MEMO: dict = {}
 
 
 def _bar_height(rows: int) -> int:
@@ -304,36 +290,36 @@ def _hbar(labels: list[str], values: list[int], colours: list[str] | str, title:
     return figure([bar], layout)
 
 
-def sectors_figure(view: View, title: str | None = None, height: int | None = None) -> go.Figure:
+def sectors_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
     """Projects per sector, every sector of the vocabulary in its fixed order and colour."""
-    counts = view.projects["sector"].value_counts()
+    counts = selection.projects["sector"].value_counts()
     values = [int(counts.get(s, 0)) for s in SECTORS]
-    return _hbar(list(SECTORS), values, [SECTOR_COLOURS[s] for s in SECTORS], title, height, view.projects.empty)
+    return _hbar(list(SECTORS), values, [SECTOR_COLOURS[s] for s in SECTORS], title, height, selection.projects.empty)
 
 
-def countries_figure(dataset: Dataset, view: View, title: str | None = None, height: int | None = None) -> go.Figure:
+def countries_figure(dataset: Dataset, selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
     """Projects per country they concern, plus a bar for region-wide programmes."""
-    counts = _country_counts(dataset, view)
-    names = country_names(dataset)
+    counts = country_counts(dataset, selection)
+    names = dataset.index.country_names
     labels = [names.get(c, c) for c in counts.index]
     values = [int(v) for v in counts.to_numpy()]
-    regional = int((view.projects["scope"] == "region").sum())
+    regional = int((selection.projects["scope"] == "region").sum())
     if regional:
         labels.append("Region-wide (all ASEAN)")
         values.append(regional)
     colours = ["#b31b1b" if lab == "United States" else "#7a8591" if lab.startswith("Region") else "#003f87" for lab in labels]
-    return _hbar(labels, values, colours, title, height, view.projects.empty)
+    return _hbar(labels, values, colours, title, height, selection.projects.empty)
 
 
-def agencies_figure(view: View, title: str | None = None, height: int | None = None) -> go.Figure:
+def agencies_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
     """Projects per lead agency, most first."""
-    counts = view.projects["lead_agency"].value_counts()
-    return _hbar(list(counts.index), [int(v) for v in counts.to_numpy()], "#2f6f8f", title, height, view.projects.empty)
+    counts = selection.projects["lead_agency"].value_counts()
+    return _hbar(list(counts.index), [int(v) for v in counts.to_numpy()], "#2f6f8f", title, height, selection.projects.empty)
 
 
-def timeline_figure(view: View, title: str | None = None, height: int = 300) -> go.Figure:
+def timeline_figure(selection: Selection, title: str | None = None, height: int = 300) -> go.Figure:
     """Announcements per year, stacked by sector."""
-    p = view.projects
+    p = selection.projects
     bars = []
     if not p.empty:
         years = p["announced_date"].dt.year
@@ -356,21 +342,11 @@ def timeline_figure(view: View, title: str | None = None, height: int = 300) -> 
     return figure(bars, layout)
 
 
-def _country_counts(dataset: Dataset, view: View) -> pd.Series:
-    """Projects in view per country (ISO3), most first."""
-    from dashboard.filters import codes
 
-    c = codes(dataset)
-    hits = np.bincount(c.pc_country_code[view.mask[c.pc_pidx]], minlength=len(c.country))
-    names = np.array(list(c.country), dtype=object)
-    counts = pd.Series(hits, index=names)
-    return counts[counts > 0].sort_values(ascending=False, kind="stable")
-
-
-def headline_numbers(dataset: Dataset, view: View) -> dict[str, int]:
+def headline_numbers(dataset: Dataset, selection: Selection) -> dict[str, int]:
     """Cities, countries, projects and city pairs in view."""
-    countries = set(_country_counts(dataset, view).index)
-    countries |= set(dataset.cities.loc[view.city_counts.index, "iso3"])
-    pairs = view.links[["asean_city_id", "us_city_id"]].drop_duplicates()
-    return {"cities": len(view.city_counts), "countries": len(countries), "projects": len(view.projects),
+    countries = set(country_counts(dataset, selection).index)
+    countries |= set(dataset.cities.loc[selection.city_counts.index, "iso3"])
+    pairs = selection.links[["asean_city_id", "us_city_id"]].drop_duplicates()
+    return {"cities": len(selection.city_counts), "countries": len(countries), "projects": len(selection.projects),
             "city pairs": len(pairs)}

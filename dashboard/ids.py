@@ -9,6 +9,8 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     STATUS = "filter-status"
     CITY = "filter-city"
     RESET = "filter-reset"
+    #: the control of each filter, by its URL parameter (`dashboard.model.filters.FILTERS`)
+    CONTROLS = {"sector": SECTOR, "country": COUNTRY, "agency": AGENCY, "status": STATUS, "city": CITY}
     NOTICE = "link-notice"
     HEADLINES = "headlines"
     MAP = "map"
@@ -16,19 +18,33 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     MAP_NOTE = "map-note"
     DETAILS = "city-details"
     DETAILS_CLOSE = "city-details-close"
-    SECTORS_CHART = "chart-sectors"
-    COUNTRIES_CHART = "chart-countries"
-    AGENCIES_CHART = "chart-agencies"
-    TIMELINE_CHART = "chart-timeline"
+    DETAILS_PANEL = "details-panel"
+    DETAILS_TITLE = "city-details-title"
     TABLE = "projects-table"
     TABLE_CAPTION = "projects-table-caption"
     TABLE_BODY = "projects-table-body"
     TABLE_DATA = "projects-table-data"
     TABLE_SORT = "projects-table-sort"
+    TABLE_SECTION = "projects"
+
+    @staticmethod
+    def chart(name: str) -> str:
+        """The graph of a chart of the registry (`dashboard.charts`): 'map' for the map, 'chart-<name>' otherwise."""
+        return ids.MAP if name == "map" else f"chart-{name}"
 
     @staticmethod
     def sort_button(column: str) -> str:
         return f"sort-{column}"
+
+    @staticmethod
+    def heading(component_id: str) -> str:
+        """The id of the heading that names a section or chart."""
+        return f"{component_id}-heading"
+
+    @staticmethod
+    def label(control_id: str) -> str:
+        """The id of a control's label."""
+        return f"{control_id}-label"
 
     EMPTY = "empty-state"
     LIVE = "live-status"

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser import Watch, launch, open_page  # noqa: E402
+from dashboard.testing import Watch, launch, open_page  # noqa: E402
 
 PAGES = [("all", "/"), ("water", "/?sector=Water"), ("phuket", "/?city=phuket"), ("empty", "/?sector=Health&country=USA")]
 

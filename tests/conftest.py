@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped dataset, a tiny valid dataset, and temporary data folders."""
+"""Shared fixtures: datasets the tests build themselves (never the shipped data/), apps, browsers and data folders."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import DEFAULT_DATA_DIR
+from dashboard.app import create_app
 from dashboard.data import load_dataset
+from dashboard.testing import LiveServer, Watch, launch
+from tests.datasets import demo as build_demo
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "data"
 VALID = FIXTURES / "valid"
 
 
 @pytest.fixture(scope="session")
-def shipped():
-    """The dataset in data/, as the dashboard serves it."""
-    return load_dataset(DEFAULT_DATA_DIR)
+def demo():
+    """The demo partnership of tests/datasets.py: 12 cities, 10 projects, 5 city pairs."""
+    return build_demo()
 
 
 @pytest.fixture(scope="session")
@@ -28,11 +30,9 @@ def tiny():
 
 
 @pytest.fixture(scope="module")
-def app(shipped):
-    """The dashboard on the shipped data (a module may define its own, on other data)."""
-    from dashboard.app import create_app
-
-    return create_app(shipped)
+def app(demo):
+    """The dashboard on the demo data (a module may define its own, on other data)."""
+    return create_app(demo)
 
 
 @pytest.fixture()
@@ -61,12 +61,9 @@ def touch_later(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(shipped):
-    """The dashboard on the shipped data, on a loopback port."""
-    from dashboard.app import create_app
-    from tests.browser import LiveServer
-
-    live = LiveServer(create_app(shipped))
+def server(demo):
+    """The dashboard on the demo data, on a loopback port."""
+    live = LiveServer(create_app(demo))
     yield live
     live.stop()
 
@@ -75,10 +72,11 @@ def server(shipped):
 def browser():
     """Debian's headless Chromium, driven by Playwright."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.browser import launch
-
     with sync_api.sync_playwright() as p:
-        b = launch(p)
+        try:
+            b = launch(p)
+        except RuntimeError as exc:  # Debian's chromium is missing
+            pytest.fail(str(exc))
         yield b
         b.close()
 
@@ -86,6 +84,4 @@ def browser():
 @pytest.fixture()
 def watch():
     """Records requests off the machine, console errors and CSP violations of the pages a test opens."""
-    from tests.browser import Watch
-
     return Watch()

@@ -1,4 +1,5 @@
-"""The app through Flask's test client: pages, layout, dependencies, the filter callback, assets."""
+"""The app on the demo data, through Flask's test client and the filter callback's pure core: pages, layout,
+dependencies, the filter callback, assets."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ import json
 import re
 
 import pytest
+from dash import no_update
 
+from dashboard.callbacks.filtering import outputs_for
+from dashboard.charts import CHARTS
+from dashboard.exports.common import file_stem
 from dashboard.ids import ids
-from tests.payloads import filter_body
+from dashboard.model.filters import FilterState
+from dashboard.model.render import render
+from dashboard.testing import filter_body
 
 
 def callback_payload(app, trigger, values=None):
@@ -45,12 +52,9 @@ def test_layout_holds_the_initial_figures(client):
                 walk(v)
 
     walk(layout)
-    assert set(graphs) == {ids.MAP, ids.SECTORS_CHART, ids.COUNTRIES_CHART, ids.AGENCIES_CHART, ids.TIMELINE_CHART}
+    assert set(graphs) == {"map", "chart-sectors", "chart-countries", "chart-agencies", "chart-timeline"}
     assert graphs[ids.MAP]["config"]["topojsonURL"] == "/assets/topojson/"
     # the name the export callback gives the unfiltered page, so the graphs need no redraw on load
-    from dashboard.exports.common import file_stem
-    from dashboard.filters import FilterState
-
     assert graphs[ids.MAP]["config"]["toImageButtonOptions"]["filename"] == file_stem("map", FilterState())
     names = [t["name"] for t in graphs[ids.MAP]["figure"]["data"]]
     assert "ASCN pilot city" in names and "Water" in names
@@ -80,19 +84,21 @@ def test_sector_change_updates_every_view_and_the_url(app, client):
     assert resp[ids.URL]["search"] == "?sector=Water"
     fig = resp[ids.MAP]["figure"]
     assert [t["name"] for t in fig["data"] if t["mode"] == "lines"] == ["Water"]
-    assert resp[ids.TABLE_CAPTION]["children"].startswith("5 project(s)")
-    assert len(resp[ids.TABLE_DATA]["data"]) == 5
+    # the demo's three water pairs
+    assert resp[ids.TABLE_CAPTION]["children"].startswith("3 project(s)")
+    assert len(resp[ids.TABLE_DATA]["data"]) == 3
 
 
 def test_link_sets_the_controls_and_notices_unknown_values(app, client):
     resp = _response(app, client, trigger="url.search", values={"url.search": "?country=thailand&sector=Watr"})
     assert resp[ids.COUNTRY]["value"] == ["THA"]
     assert "sector 'Watr'" in resp[ids.NOTICE]["children"]
-    assert len(resp[ids.TABLE_DATA]["data"]) == 2
+    # Thailand in the demo: the Phuket water and transport pairs and the Thai health records
+    assert len(resp[ids.TABLE_DATA]["data"]) == 3
 
 
-def test_map_click_opens_the_city_panel(app, client, shipped):
-    idx = int(shipped.cities.index.get_loc("phuket"))
+def test_map_click_opens_the_city_panel(app, client, demo):
+    idx = int(demo.cities.index.get_loc("phuket"))
     resp = _response(app, client, trigger=f"{ids.MAP}.clickData", values={f"{ids.MAP}.clickData": {"points": [{"customdata": idx}]}})
     assert resp[ids.CITY]["value"] == "phuket"
     assert resp["details-panel"]["hidden"] is False
@@ -115,3 +121,20 @@ def test_garbage_inputs_never_500(app, client, values):
     trigger = next(iter(values))
     r = post(client, callback_payload(app, trigger=trigger, values=values))
     assert r.status_code < 500
+
+
+def test_outputs_for_names_every_part_of_the_page(demo):
+    """The filter callback's pure core, called directly: one named output per part of the page."""
+    rendered = render(demo, FilterState(sectors=("Water",)))
+    out = outputs_for(demo, rendered, [], None)
+    assert set(out) == {"controls", "search", "notice", "headlines", "figures", "map_caption", "details",
+                        "details_hidden", "table", "table_caption", "empty_hidden"}
+    assert set(out["figures"]) == set(CHARTS)
+    assert [t["name"] for t in out["figures"]["map"]["data"] if t["mode"] == "lines"] == ["Water"]
+    assert out["controls"] == {"sector": ["Water"], "country": [], "agency": [], "status": [], "city": None}
+    assert out["search"] == "?sector=Water" and out["notice"] == ""
+    assert len(out["table"]) == 3 and out["table_caption"].startswith("3 project(s)")  # the three water pairs
+    assert out["details_hidden"] is True and out["empty_hidden"] is True
+    # controls that already show the state are left alone, and so is an address bar that already holds it
+    again = outputs_for(demo, rendered, [], "?sector=Water", controls=out["controls"])
+    assert all(v is no_update for v in again["controls"].values()) and again["search"] is no_update

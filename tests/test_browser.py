@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import MAP_STATE_JS, open_page
+from dashboard.testing import MAP_STATE_JS, open_page
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -27,26 +27,28 @@ def test_map_draws_outlines_every_city_and_every_pair(server, browser, watch):
     page = load(browser, watch, server.url + "/")
     state = map_state(page)
     assert state["outline_chars"] > 10000  # the country outlines were fetched from the app and drawn
-    assert state["drawn_points"] == 37
-    assert state["markers"] == {"ASCN pilot city": 26, "U.S. partner city": 11}
-    assert state["arcs"] == {"Water": 5, "Transportation": 5}
+    # the demo data: twelve cities (six ASCN pilots, Cebu City, five U.S.), three water and two transport pairs
+    assert state["drawn_points"] == 12
+    assert state["markers"] == {"ASCN pilot city": 6, "Other ASEAN city": 1, "U.S. partner city": 5}
+    assert state["arcs"] == {"Water": 3, "Transportation": 2}
     assert state["drawn_lines"] == 2
-    assert page.locator(".stat").first.inner_text().startswith("37")
+    assert page.locator(".stat").first.inner_text().startswith("12")
     watch.assert_clean()
 
 
 def test_sector_link_shows_only_water_pairs(server, browser, watch):
     page = load(browser, watch, server.url + "/?sector=water")
-    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('5 ')")
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('3 ')")
     state = map_state(page)
-    assert state["arcs"] == {"Water": 5}
+    assert state["arcs"] == {"Water": 3}
     assert page.locator("#filter-sector").inner_text().strip().startswith("Water")
     watch.assert_clean()
 
 
 def test_country_link_shows_only_thailands_pairs(server, browser, watch):
     page = load(browser, watch, server.url + "/?country=THA")
-    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('2 ')")
+    # Phuket's two pairs and the Thailand-wide health project
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('3 ')")
     state = map_state(page)
     assert state["arcs"] == {"Water": 1, "Transportation": 1}
     assert {name for name, count in state["cities"] if count > 0} == {"Phuket", "Milwaukee", "Las Vegas"}
@@ -61,7 +63,7 @@ def test_unknown_link_value_shows_a_notice(server, browser, watch):
     watch.assert_clean()
 
 
-def test_clicking_a_city_opens_its_panel_and_highlights_its_lines(server, browser, watch, shipped):
+def test_clicking_a_city_opens_its_panel_and_highlights_its_lines(server, browser, watch, demo):
     page = load(browser, watch, server.url + "/")
     box = page.evaluate("""() => {
       const gd = document.querySelector('#map .js-plotly-plot');
@@ -77,7 +79,8 @@ def test_clicking_a_city_opens_its_panel_and_highlights_its_lines(server, browse
     page.mouse.click(box["x"], box["y"])
     panel = page.locator("#details-panel")
     panel.wait_for(state="visible")
-    assert "Las Vegas" in panel.inner_text() and "Transportation city pair: Phuket – Las Vegas" in panel.inner_text()
+    assert "Las Vegas" in panel.inner_text() and "Transport pair: Phuket – Las Vegas" in panel.inner_text()
+    assert "Partner city: Phuket" in panel.inner_text()
     page.wait_for_function("() => location.search === '?city=las-vegas'")
     assert page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData.some(t => t.mode === 'lines' && t.line.width === 4)")
     page.locator("#city-details-close").click()
@@ -92,12 +95,12 @@ def test_changing_a_filter_updates_the_url_without_reloading(server, browser, wa
     page.locator("#filter-sector").click()
     page.get_by_role("option", name="Transportation").click()
     page.wait_for_function("() => location.search === '?sector=Transportation'")
-    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('5 ')")
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('2 ')")
     assert page.evaluate("() => window.__same_page") is True
-    assert map_state(page)["arcs"] == {"Transportation": 5}
+    assert map_state(page)["arcs"] == {"Transportation": 2}
     page.locator("#filter-reset").click()
     page.wait_for_function("() => location.search === ''")
-    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('26 ')")
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('10 ')")
     watch.assert_clean()
 
 
@@ -132,19 +135,29 @@ def test_controls_are_labelled_and_graphs_described(server, browser, watch):
     watch.assert_clean()
 
 
+def wait_for_dates(page, expected):
+    """Wait until the table body's Announced column reads ``expected`` (the body is drawn after the caption)."""
+    page.wait_for_function("""expected => JSON.stringify([...document.querySelectorAll(
+      '#projects-table-body td:nth-child(8)')].map(td => td.innerText)) === JSON.stringify(expected)""", arg=expected,
+                           timeout=10000)
+    return page.locator("#projects-table-body td:nth-child(8)").all_inner_texts()
+
+
 def test_table_sorts_by_a_column_header(server, browser, watch):
-    page = load(browser, watch, server.url + "/?sector=Water")
-    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('5 ')")
+    # Thailand's three projects, listed in the data's order: Phuket – Milwaukee, Phuket – Las Vegas, the health records
+    page = load(browser, watch, server.url + "/?country=THA")
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('3 ')")
+    assert wait_for_dates(page, ["2020-01-13", "2019-11-04", "2020-11-13"])
     page.locator("#sort-announced").click()
     page.wait_for_function("() => document.querySelector('#sort-announced').innerText.includes('▲')")
-    dates = page.locator("#projects-table-body td:nth-child(8)").all_inner_texts()
-    assert dates == sorted(dates) and len(dates) == 5
+    assert wait_for_dates(page, ["2019-11-04", "2020-01-13", "2020-11-13"])
     page.locator("#sort-announced").click()
     page.wait_for_function("() => document.querySelector('#sort-announced').innerText.includes('▼')")
-    assert page.locator("#projects-table-body td:nth-child(8)").all_inner_texts() == sorted(dates, reverse=True)
-    # the sort holds when the filters change
+    assert wait_for_dates(page, ["2020-11-13", "2020-01-13", "2019-11-04"])
+    # the sort holds when the filters change: every demo project, newest first
     page.locator("#filter-reset").click()
-    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('26 ')")
-    all_dates = page.locator("#projects-table-body td:nth-child(8)").all_inner_texts()
+    page.wait_for_function("() => document.querySelector('#projects-table-caption').innerText.startsWith('10 ')")
+    all_dates = wait_for_dates(page, ["2024-09-17", "2022", "2021-12", "2020-11-13", "2020-01-13", "2020-01-13",
+                                      "2019-12-04", "2019-12-04", "2019-11-04", "2019-11-04"])
     assert all_dates == sorted(all_dates, reverse=True)
     watch.assert_clean()

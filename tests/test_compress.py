@@ -8,7 +8,7 @@ import brotli
 import pytest
 from flask import Flask, jsonify
 
-from dashboard import compress
+from dashboard.server import compress
 
 
 @pytest.fixture()

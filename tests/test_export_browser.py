@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import exports
 from dashboard.exports import images
-from tests.browser import open_page
+from dashboard.testing import open_page
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -98,7 +98,7 @@ def test_offline_html_opens_from_a_file_with_no_request_at_all(server, browser, 
 def test_export_menu_downloads_what_is_on_screen(server, browser, watch):
     page = open_page(browser, watch)
     page.goto(server.url + "/?sector=Transportation")
-    page.wait_for_function("() => (document.querySelector('#projects-table-caption') || {innerText: ''}).innerText.startsWith('5 ')",
+    page.wait_for_function("() => (document.querySelector('#projects-table-caption') || {innerText: ''}).innerText.startsWith('2 ')",
                            timeout=20000)
     menu = page.locator("#export-menu")
     assert menu.is_visible() and menu.locator("summary").inner_text().strip() == "Export"
@@ -111,7 +111,9 @@ def test_export_menu_downloads_what_is_on_screen(server, browser, watch):
         csv_link.click()
     assert download.value.suggested_filename == "usascp-projects-transportation-2026-11-22.csv"
     text = open(download.value.path(), encoding="utf-8-sig").read()
-    assert text.count("\n") == 6 and "Transportation city pair" in text
+    # the header and the demo's two transport pairs, and nothing else
+    assert text.count("\n") == 3 and "Transport pair: Phuket – Las Vegas" in text
+    assert "Transport pair: Kuala Lumpur – Dallas" in text and "Water twinning" not in text
     page.locator(".export-status.done").wait_for()
     # the graph toolbar's own PNG download is named for the filters too
     page.wait_for_function("() => document.querySelector('#map .js-plotly-plot')._context.toImageButtonOptions"
@@ -123,7 +125,7 @@ def test_a_failed_export_says_why_and_saves_nothing(server, browser, watch, monk
     monkeypatch.setattr(images, "chromium_path", lambda: None)
     page = open_page(browser, watch)
     page.goto(server.url + "/?sector=Water")
-    page.wait_for_function("() => (document.querySelector('#projects-table-caption') || {innerText: ''}).innerText.startsWith('5 ')",
+    page.wait_for_function("() => (document.querySelector('#projects-table-caption') || {innerText: ''}).innerText.startsWith('3 ')",
                            timeout=20000)
     downloads: list = []
     page.on("download", lambda d: downloads.append(d))

@@ -15,13 +15,13 @@ from plotly.utils import PlotlyJSONEncoder
 from dashboard import exports
 from dashboard.__main__ import main
 from dashboard.app import create_app
-from dashboard.callbacks.exports import graph_configs, share_values
+from dashboard.callbacks.menus import graph_configs, share_values
 from dashboard.data import load_dataset
-from dashboard import security
+from dashboard import config
 from dashboard.exports import briefing, images, tables
 from dashboard.exports.common import BadRequest, NotFound, file_stem, split_name
-from dashboard.filters import FilterState, choices
-from dashboard.layouts.exports import export_links
+from dashboard.model.filters import FilterState
+from dashboard.layouts.menus import export_links
 from tests.conftest import data_folder
 
 DAY = dt.date(2026, 11, 22)
@@ -58,8 +58,8 @@ def hostile(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(shipped):
-    return create_app(shipped).server.test_client()
+def client(demo):
+    return create_app(demo).server.test_client()
 
 
 @pytest.fixture(scope="module")
@@ -114,12 +114,12 @@ def test_export_names():
 
 
 def test_frame_ancestors_setting():
-    assert security.frame_ancestors("") == "*"
-    assert security.frame_ancestors("https://example.org, https://*.state.gov 'self'") == \
+    assert config.frame_ancestors("") == "*"
+    assert config.frame_ancestors("https://example.org, https://*.state.gov 'self'") == \
         "https://example.org https://*.state.gov 'self'"
-    assert security.frame_ancestors("https://a.example:8443 https:") == "https://a.example:8443 https:"
+    assert config.frame_ancestors("https://a.example:8443 https:") == "https://a.example:8443 https:"
     for bad in ("https://ok.example javascript:alert(1)", "; script-src *", "https://x.example/path?q", "'unsafe-inline'"):
-        assert security.frame_ancestors(bad) == "'none'", bad  # anything odd: fail closed
+        assert config.frame_ancestors(bad) == "'none'", bad  # anything odd: fail closed
 
 
 def test_paginate_keeps_every_row_once_and_in_order():
@@ -131,30 +131,36 @@ def test_paginate_keeps_every_row_once_and_in_order():
     assert briefing.paginate([], {"a": 20}, max_lines=8) == [[]]
 
 
-def test_menu_links_and_share_panel_carry_the_filters(shipped):
-    allowed = choices(shipped)
+def test_menu_links_and_share_panel_carry_the_filters(demo):
+    index = demo.index
     hrefs = re.findall(r'"href": "([^"]+)"', json.dumps(export_links("?sector=Water"), cls=PlotlyJSONEncoder))
     assert "export/briefing.pptx?sector=Water" in hrefs and "export/projects.csv?sector=Water" in hrefs
-    assert all(h.endswith("?sector=Water") for h in hrefs) and len(hrefs) == 2 + 4 + 3 * 4 + 2
-    assert "export/timeline.svg?sector=Water" in hrefs
-    link, snippet, embed = share_values("?sector=water&bogus=1", "http://example.org:8050/?sector=water", "sectors",
-                                        allowed)
+    assert all(h.endswith("?sector=Water") for h in hrefs) and len(hrefs) == 2 + 5 * 4 + 2
+    # every chart in every format its registry entry offers: PNG, SVG, PDF and offline HTML
+    charts = ("map", "sectors", "countries", "agencies", "timeline")
+    assert sorted(hrefs) == sorted([f"export/{c}.{f}?sector=Water" for c in charts for f in ("png", "svg", "pdf", "html")]
+                                   + [f"export/{n}?sector=Water" for n in ("briefing.pptx", "briefing.pdf",
+                                                                            "projects.csv", "projects.xlsx")])
+    shared = share_values("?sector=water&bogus=1", "http://example.org:8050/?sector=water", "sectors", index)
+    link, snippet, embed = shared["link"], shared["snippet"], shared["embed"]
     assert link == "http://example.org:8050/?sector=Water"
     assert embed == "http://example.org:8050/embed/sectors?sector=Water"
     assert snippet.startswith('<iframe src="http://example.org:8050/embed/sectors?sector=Water"')
     assert "title=" in snippet and "<script" not in snippet
 
 
-def test_graph_download_names_follow_the_filters(shipped, monkeypatch):
+def test_graph_download_names_follow_the_filters(demo, monkeypatch):
     from dash import no_update
 
-    allowed = choices(shipped)
-    configs = [{"displaylogo": False, "toImageButtonOptions": {"filename": "usascp-map"}}] * 5
-    out = graph_configs("?sector=water", configs, allowed, DAY)
-    assert [c["toImageButtonOptions"]["filename"] for c in out] == [
-        f"usascp-{n}-water-2026-11-22" for n in ("map", "sectors", "countries", "agencies", "timeline")]
-    assert out[0]["displaylogo"] is False  # the rest of the config is kept
-    assert graph_configs("?sector=Water", out, allowed, DAY) == [no_update] * 5  # unchanged: no redraw
+    index = demo.index
+    names = ("map", "sectors", "countries", "agencies", "timeline")
+    configs = {n: {"displaylogo": False, "toImageButtonOptions": {"filename": "usascp-map"}} for n in names}
+    out = graph_configs("?sector=water", configs, index, DAY)
+    assert list(out) == list(names)
+    assert {n: c["toImageButtonOptions"]["filename"] for n, c in out.items()} == {
+        n: f"usascp-{n}-water-2026-11-22" for n in names}
+    assert out["map"]["displaylogo"] is False  # the rest of the config is kept
+    assert graph_configs("?sector=Water", out, index, DAY) == {n: no_update for n in names}  # unchanged: no redraw
 
 
 # --- data exports -----------------------------------------------------------------------------------------------
@@ -180,7 +186,8 @@ def test_csv_carries_the_filters(client):
     r = client.get("/export/projects.csv?sector=water&country=Bogus")
     assert r.headers["Content-Disposition"].endswith('filename="usascp-projects-water-2026-11-22.csv"')
     rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert len(rows) == 5 and {row["Sector"] for row in rows} == {"Water"}
+    # the demo's three water pairs; the unknown country is ignored rather than emptying the table
+    assert len(rows) == 3 and {row["Sector"] for row in rows} == {"Water"}
 
 
 def test_xlsx_opens_with_neutralised_text(hostile_client):
@@ -218,10 +225,10 @@ def test_bad_parameters_answer_4xx_with_a_message(client, url):
 def test_unknown_filter_values_are_ignored_as_the_page_ignores_them(client):
     r = client.get("/export/projects.csv?sector=Watr&width=abc")  # sizes mean nothing to a table
     assert r.status_code == 200
-    assert len(list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))) == 27
+    assert len(list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))) == 1 + 10  # the header and every demo project
 
 
-def test_framing_headers(client, shipped, monkeypatch):
+def test_framing_headers(client, demo, monkeypatch):
     page = client.get("/")
     assert page.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
@@ -232,7 +239,7 @@ def test_framing_headers(client, shipped, monkeypatch):
     csp = embed.headers["Content-Security-Policy"]
     assert "frame-ancestors *" in csp and "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("style-src")[0]
     monkeypatch.setenv("USASCP_FRAME_ANCESTORS", "https://intranet.example.gov 'self'")
-    limited = create_app(shipped).server.test_client()
+    limited = create_app(demo).server.test_client()
     assert "frame-ancestors https://intranet.example.gov 'self'" in limited.get("/embed/map").headers[
         "Content-Security-Policy"]
     assert limited.get("/").headers["X-Frame-Options"] == "DENY"
@@ -384,9 +391,12 @@ def test_briefing_pptx_has_every_slide_with_sharp_pictures(client, chromium):
                if sh.has_table]
     assert [c.text for c in tables_[0].rows[0].cells] == ["Project", "Sector", "Cities", "Lead agency", "Status",
                                                           "Source"]
-    assert sum(len(t.rows) - 1 for t in tables_) == 5  # every Water project, once
+    assert sum(len(t.rows) - 1 for t in tables_) == 3  # every Water project of the demo, once
+    listed = " ".join(c.text for t in tables_ for row in list(t.rows)[1:] for c in row.cells)
+    assert all(f"Water twinning: {pair}" in listed for pair in ("Phuket – Milwaukee", "Ho Chi Minh City – San Francisco",
+                                                                 "Johor Bahru – Washington, DC"))
     sources = " ".join(sh.text_frame.text for sh in slides[-1].shapes if sh.has_text_frame)
-    assert "WiSE announcement" in sources and "GeoNames" in sources
+    assert "Test record built in code (not a real document)" in sources and "GeoNames" in sources
 
 
 def test_briefing_pdf_has_the_same_pages(client, chromium):
@@ -403,14 +413,14 @@ def test_briefing_pdf_has_the_same_pages(client, chromium):
     assert reader.metadata.title == "U.S.-ASEAN Smart Cities Partnership: briefing"
 
 
-def test_export_function_is_what_the_routes_serve(shipped, chromium):
-    content, mimetype, name = exports.export(shipped, "png", "timeline", "?status=completed", width=500, height=300)
+def test_export_function_is_what_the_routes_serve(demo, chromium):
+    content, mimetype, name = exports.export(demo, "png", "timeline", "?status=completed", width=500, height=300)
     assert mimetype == "image/png" and name == "usascp-timeline-completed-2026-11-22.png"
     assert _image(content).size == (500, 300)
     with pytest.raises(BadRequest):
-        exports.export(shipped, "png", "map", "", width="wide")
+        exports.export(demo, "png", "map", "", width="wide")
     with pytest.raises(NotFound):
-        exports.export(shipped, "gif", "map", "")
+        exports.export(demo, "gif", "map", "")
 
 
 # --- the command line -----------------------------------------------------------------------------------------

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import filters
-from dashboard.filters import FilterState
+from dashboard.callbacks.table import next_sort
+from dashboard.model import filters
+from dashboard.model.filters import FilterState
 
 
 @pytest.fixture(scope="module")
 def allowed(tiny):
-    return filters.choices(tiny)
+    """The tiny dataset's `Index`: the values the filters allow and how links may spell them."""
+    return tiny.index
 
 
 def test_parse_is_case_insensitive_and_accepts_country_names(allowed):
@@ -44,8 +46,18 @@ def test_huge_lists_are_capped(allowed):
 
 
 def test_from_controls_drops_unknown_values_and_wrong_types(allowed):
-    state = filters.from_controls(["Water", "Nope", 3, None], {"x": 1}, "Department of State", None, 7, allowed)
+    values = {"sector": ["Water", "Nope", 3, None], "country": {"x": 1}, "agency": "Department of State",
+              "status": None, "city": 7, "not-a-filter": ["Water"]}
+    state = filters.from_controls(values, allowed)
     assert state == FilterState(sectors=("Water",), agencies=("Department of State",))
+    assert filters.from_controls({}, allowed) == FilterState()
+
+
+def test_control_values_round_trip(allowed):
+    state = FilterState(sectors=("Water",), countries=("THA",), city="phuket")
+    values = filters.control_values(state)
+    assert values == {"sector": ["Water"], "country": ["THA"], "agency": [], "status": [], "city": "phuket"}
+    assert filters.from_controls(values, allowed) == state
 
 
 def test_query_round_trip(allowed):
@@ -87,13 +99,13 @@ def test_empty_selection(tiny):
 
 
 def test_describe(tiny):
-    assert FilterState().describe(tiny) == "All projects"
-    assert FilterState(sectors=("Water",), countries=("THA",)).describe(tiny) == "Sector: Water · Country: Thailand"
+    assert FilterState().describe(tiny.index) == "All projects"
+    water_in_thailand = FilterState(sectors=("Water",), countries=("THA",))
+    assert water_in_thailand.describe(tiny.index) == "Sector: Water · Country: Thailand"
+    assert FilterState(city="phuket").describe(tiny.index) == "City: Phuket"
 
 
 def test_sort_cycles_ascending_descending_off():
-    from dashboard.callbacks.views import next_sort
-
     assert next_sort("sector", None) == {"col": "sector", "dir": "asc"}
     assert next_sort("sector", {"col": "sector", "dir": "asc"}) == {"col": "sector", "dir": "desc"}
     assert next_sort("sector", {"col": "sector", "dir": "desc"}) is None

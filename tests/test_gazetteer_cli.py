@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.data import gazetteer, load_dataset
+from dashboard.data import gazetteer, load_dataset, write_data
 from tests.conftest import data_folder
+from tests.datasets import demo_cities, demo_projects
 
 
 @pytest.mark.parametrize("query, name, country", [
@@ -43,10 +46,31 @@ def test_geocode_add_appends_a_valid_city(tmp_path, capsys):
     assert "already has" in capsys.readouterr().err
 
 
-def test_validate_prints_counts(capsys):
-    assert main(["validate"]) == 0
+def test_validate_prints_counts(tmp_path, capsys):
+    folder = write_data(tmp_path / "demo", demo_cities(), demo_projects())
+    assert main(["validate", "--data-dir", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "37 (26 ASCN pilot cities)" in out and "city pairs:        10" in out
+    # the demo data: six ASCN pilots among twelve cities; three water and two transport pairs
+    assert f"OK: {folder}" in out
+    assert "12 (6 ASCN pilot cities)" in out and "projects:          10" in out and "city pairs:        5" in out
+    assert "sectors in use:    6" in out and "countries:         6" in out
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640])
+def test_geocode_add_keeps_the_files_permissions(tmp_path, mode):
+    """Adding a city rewrites cities.geojson atomically and keeps its mode: a server running as another
+    user can still read a 0644 file, and a 0640 file is not opened up (nor narrowed to mkstemp's 0600)."""
+    folder = write_data(tmp_path / "data", demo_cities(), demo_projects())
+    path = folder / "cities.geojson"
+    os.chmod(path, mode)
+    r = subprocess.run([sys.executable, "-m", "dashboard", "geocode", "Hillsboro, OR, US", "--add",
+                        "--data-dir", str(folder)], capture_output=True, text=True, umask=0o077)
+    assert r.returncode == 0, r.stderr
+    assert "added 'hillsboro'" in r.stdout
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    ds = load_dataset(folder)
+    assert len(ds.cities) == 13 and ds.cities.loc["hillsboro", "iso3"] == "USA"
+    assert sorted(p.name for p in folder.iterdir()) == ["cities.geojson", "projects.csv"]  # no temporary file left
 
 
 def test_validate_lists_errors_and_exits_1(tmp_path, capsys):

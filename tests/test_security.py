@@ -17,8 +17,9 @@ from dashboard.__main__ import main
 from dashboard.app import create_app
 from dashboard.data.source import DataSource
 from dashboard.ids import ids
+from dashboard.model import render as render_module
+from dashboard.testing import children, filter_body, outputs_of
 from tests.conftest import FIXTURES, data_folder, touch_later
-from tests.payloads import filter_body, outputs_of
 
 
 # ---------------------------------------------------------------- fuzzing the callback endpoint
@@ -108,17 +109,15 @@ def test_debug_is_off_by_default_and_refused_off_loopback(app, capsys):
     assert "refused on a non-loopback host" in capsys.readouterr().err
 
 
-def test_forced_errors_show_no_traceback(shipped, monkeypatch):
-    from dashboard import views
-
-    app = create_app(shipped)
+def test_forced_errors_show_no_traceback(demo, monkeypatch):
+    app = create_app(demo)
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
 
     def boom(*_a, **_k):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(views, "render_cached", boom)
+    monkeypatch.setattr(render_module, "render", boom)
     r = client.post("/_dash-update-component", json=filter_body(deps, f"{ids.SECTOR}.value", {f"{ids.SECTOR}.value": ["Health"]}))
     assert r.status_code == 500
     assert b"secret internal detail" not in r.data and b"Traceback" not in r.data
@@ -142,12 +141,12 @@ def test_one_json_log_line_per_request(client, caplog):
 # ---------------------------------------------------------------- sign-in
 
 
-def test_basic_auth_covers_everything_but_healthz(shipped, tmp_path, monkeypatch):
+def test_basic_auth_covers_everything_but_healthz(demo, tmp_path, monkeypatch):
     users = tmp_path / "users"
     users.write_text("# staff\nanalyst:correct horse\n")
     monkeypatch.setenv("USASCP_AUTH", "basic")
     monkeypatch.setenv("USASCP_BASIC_AUTH_FILE", str(users))
-    client = create_app(shipped).server.test_client()
+    client = create_app(demo).server.test_client()
     for url in ("/", "/_dash-layout", "/export/projects.csv", "/embed/map"):
         assert client.get(url).status_code == 401, url
     import base64
@@ -164,13 +163,13 @@ def test_basic_auth_covers_everything_but_healthz(shipped, tmp_path, monkeypatch
     assert client.get("/", headers={"Authorization": "Basic " + base64.b64encode(b"analyst:wrong").decode()}).status_code == 401
 
 
-def test_auth_misconfiguration_refuses_to_start(shipped, monkeypatch):
-    from dashboard.auth import AuthConfigError
+def test_auth_misconfiguration_refuses_to_start(demo, monkeypatch):
+    from dashboard.server.auth import AuthConfigError
 
     monkeypatch.setenv("USASCP_AUTH", "basic")
     monkeypatch.delenv("USASCP_BASIC_AUTH_FILE", raising=False)
     with pytest.raises(AuthConfigError):
-        create_app(shipped)
+        create_app(demo)
 
 
 # ---------------------------------------------------------------- live reloads through the app
@@ -219,21 +218,6 @@ def test_healthz_is_503_without_valid_data(tmp_path):
 
 
 # ---------------------------------------------------------------- the production command
-
-
-def children(pid: int) -> list[int]:
-    """Child process ids, from /proc (no `ps` needed)."""
-    from pathlib import Path
-
-    kids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            kids.append(int(stat.parent.name))
-    return kids
 
 
 def _free_port():

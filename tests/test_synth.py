@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dashboard import figures, filters, views
+from dashboard import figures
 from dashboard.__main__ import main
 from dashboard.data import load_dataset
+from dashboard.layouts.page import matching_cities
+from dashboard.model import filters, render
 
 
 def test_synth_writes_valid_data(tmp_path):
@@ -19,13 +21,13 @@ def test_large_views_are_aggregated(tmp_path, monkeypatch):
     main(["synth", "--cities", "120", "--projects", "3000", "-o", str(tmp_path)])
     ds = load_dataset(tmp_path)
     monkeypatch.setattr(figures, "MAX_PAIRS", 50)
-    r = views.render(ds, filters.FilterState())
-    drawn = r.map.layout.meta["pairs_drawn"]
-    assert drawn == 50 and r.map.layout.meta["pairs_hidden"] > 0
+    r = render.render(ds, filters.FilterState())
+    drawn = r.figures["map"].layout.meta["pairs_drawn"]
+    assert drawn == 50 and r.figures["map"].layout.meta["pairs_hidden"] > 0
     assert "more are counted in the charts and the table" in r.map_caption
-    widths = {t.line.width for t in r.map.data if t.mode == "lines"}
+    widths = {t.line.width for t in r.figures["map"].data if t.mode == "lines"}
     assert len(widths) > 1  # busier pairs are drawn wider
-    assert len(r.table) == views.TABLE_LIMIT and "export the CSV" in r.table_caption
+    assert len(r.table) == render.TABLE_LIMIT and "export the CSV" in r.table_caption
 
 
 def test_large_maps_mark_the_busiest_cities(tmp_path, monkeypatch):
@@ -33,16 +35,14 @@ def test_large_maps_mark_the_busiest_cities(tmp_path, monkeypatch):
     ds = load_dataset(tmp_path)
     monkeypatch.setattr(figures, "MAX_MARKERS", 40)
     quiet = ds.project_cities["city_id"].value_counts().index[-1]
-    r = views.render(ds, filters.FilterState(city=quiet))
-    markers = [t for t in r.map.data if t.mode == "markers" and t.name != "City pairs"]
+    r = render.render(ds, filters.FilterState(city=quiet))
+    markers = [t for t in r.figures["map"].data if t.mode == "markers" and t.name != "City pairs"]
     drawn = sum(len(t.lon) for t in markers)
     assert drawn == 41  # the 40 busiest and the selected one
     assert "more are counted — search a city to see it" in r.map_caption
 
 
 def test_city_search_at_scale(tmp_path):
-    from dashboard.layouts.page import matching_cities
-
     main(["synth", "--cities", "80", "--projects", "100", "-o", str(tmp_path)])
     ds = load_dataset(tmp_path)
     name = ds.cities["name"].iloc[5]

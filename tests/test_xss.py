@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.app import create_app
 from dashboard.data import load_dataset
-from tests.browser import LiveServer, open_page
+from dashboard.testing import LiveServer, open_page
 from tests.conftest import data_folder
 
 IMG = "<img src=x onerror=alert(1)>"

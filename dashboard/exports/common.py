@@ -1,27 +1,19 @@
-"""What every export shares: the export kinds, their errors, the filter state from a query, names and credits."""
+"""What every export shares: the export kinds, their errors, file names, credits and script-safe JSON."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import re
+import json
 from dataclasses import dataclass
 
-from dashboard.data import Dataset
-from dashboard.filters import FilterState, choices, parse_query
+from plotly.utils import PlotlyJSONEncoder
 
-#: the charts of the page, with the headings the page gives them
-CHART_TITLES: dict[str, str] = {
-    "map": "Partner cities and city pairs",
-    "sectors": "Projects by sector",
-    "countries": "Projects by country",
-    "agencies": "Projects by lead agency",
-    "timeline": "Announcements by year",
-}
-CHARTS: tuple[str, ...] = tuple(CHART_TITLES)
-IMAGE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+from dashboard.charts import CHARTS
+from dashboard.model.filters import FilterState, file_tag
+
 #: every (name, format) an export answers, e.g. ("map", "png") for /export/map.png
 KINDS: frozenset[tuple[str, str]] = frozenset(
-    {(c, f) for c in CHARTS for f in (*IMAGE_FORMATS, "html")}
+    {(c.name, f) for c in CHARTS.values() for f in c.formats}
     | {("briefing", "pptx"), ("briefing", "pdf"), ("projects", "csv"), ("projects", "xlsx")}
 )
 MIMETYPES: dict[str, str] = {
@@ -78,26 +70,9 @@ def source_line(date: _dt.date | None = None) -> str:
             "project sources listed in the data")
 
 
-def state_from_query(dataset: Dataset, query: str | None) -> FilterState:
-    """The filter state a query string names, read exactly as the dashboard reads its address bar.
-
-    Values that match nothing are dropped, as the page drops them (it shows a notice; an export has
-    nowhere to show one, and its title names the filters it did apply).
-    """
-    state, _ignored = parse_query(query or "", choices(dataset))
-    return state
-
-
-def slug(state: FilterState, limit: int = 60) -> str:
-    """A file-name-safe summary of the filters, e.g. 'water-tha' ('' when nothing is selected)."""
-    parts = [*state.sectors, *state.countries, *state.agencies, *state.statuses, *([state.city] if state.city else [])]
-    text = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
-    return text[:limit].rstrip("-")
-
-
 def file_stem(name: str, state: FilterState, date: _dt.date | None = None) -> str:
     """'usascp-map-water-2026-11-22': what a downloaded file is called (the extension is added by the caller)."""
-    tag = slug(state)
+    tag = file_tag(state)
     return "-".join(p for p in ("usascp", name, tag, (date or today()).isoformat()) if p)
 
 
@@ -115,10 +90,6 @@ def script_json(value: object) -> str:
     Figures go through Plotly's encoder (typed arrays, dates); every ``<``, ``>`` and ``&``
     is written as a ``\\u`` escape, which JSON.parse and JavaScript read back unchanged.
     """
-    import json
-
-    from plotly.utils import PlotlyJSONEncoder
-
     text = json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False)
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                          ("\u2029", "\\u2029")):

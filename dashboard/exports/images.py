@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import json
 import math
 import os
 import shutil
@@ -27,10 +28,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from dashboard import PACKAGE_DIR
-from dashboard.data import Dataset
-from dashboard.exports.common import CHART_TITLES, PRODUCT, BadRequest, Unavailable, script_json, source_line
+from dashboard.charts import CHARTS
+from dashboard.exports.common import PRODUCT, BadRequest, Unavailable, script_json, source_line
 from dashboard.figures import FONT, INK, MUTED, html_escape
-from dashboard.views import Rendered
+from dashboard.model.dataset import Dataset
+from dashboard.model.render import Rendered
 
 TOPOJSON_DIR = PACKAGE_DIR / "assets" / "topojson"
 INSTALL_MESSAGE = (
@@ -87,7 +89,7 @@ def size_from(width: object = None, height: object = None, scale: object = None,
 
 def subtitle(dataset: Dataset, rendered: Rendered) -> str:
     n = rendered.headlines["projects"]
-    return f"{rendered.state.describe(dataset)} — {n} project{'s' if n != 1 else ''} in view"
+    return f"{rendered.state.describe(dataset.index)} — {n} project{'s' if n != 1 else ''} in view"
 
 
 def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None, source: str | None) -> go.Figure:
@@ -124,10 +126,10 @@ def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None,
 
 def chart_figure(dataset: Dataset, rendered: Rendered, chart: str, date=None, framed: bool = True) -> go.Figure:
     """The figure of ``chart`` as a file shows it (``framed``: with title, filters and source inside the image)."""
-    fig = getattr(rendered, chart)
+    fig = rendered.figures[chart]
     if not framed:
         return decorate(fig, chart, title=None, note=None, source=None)
-    return decorate(fig, chart, title=f"{CHART_TITLES[chart]} — {PRODUCT}", note=subtitle(dataset, rendered),
+    return decorate(fig, chart, title=f"{CHARTS[chart].title} — {PRODUCT}", note=subtitle(dataset, rendered),
                     source=source_line(date))
 
 
@@ -147,8 +149,6 @@ def chromium_path() -> str | None:
 @lru_cache(maxsize=4)
 def geo_assets_js(names: tuple[str, ...] = ("world_110m", "world_50m")) -> str:
     """JavaScript that preloads the app's topojson, so plotly.js never fetches a map outline."""
-    import json
-
     assets = {n: json.loads((TOPOJSON_DIR / f"{n}.json").read_text(encoding="utf-8")) for n in names}
     return ("window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
             "window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};\n"
@@ -175,7 +175,7 @@ class Renderer:
             return self._kaleido, self._loop
         if self._pid != os.getpid():  # a forked worker: the parent's browser is not ours
             self._kaleido = self._loop = None
-        from kaleido import Kaleido, PageGenerator
+        from kaleido import Kaleido, PageGenerator  # heavy, and only needed once an image is asked for
 
         tmp = Path(tempfile.mkdtemp(prefix="usascp-kaleido-"))
         (tmp / "geo-assets.js").write_text(geo_assets_js(), encoding="utf-8")

@@ -13,10 +13,14 @@ from __future__ import annotations
 import datetime as _dt
 from html import escape
 
-from dashboard.data import Dataset
-from dashboard.exports.common import CHART_TITLES, PRODUCT, script_json, source_line
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+from dashboard.charts import CHARTS
+from dashboard.exports.common import PRODUCT, file_stem, script_json, source_line
 from dashboard.exports.images import decorate, geo_assets_js, subtitle
-from dashboard.views import Rendered
+from dashboard.model.dataset import Dataset
+from dashboard.model.render import Rendered
+from dashboard.server.plotlyjs import BundleError, load_bundle
 
 #: renders the JSON block into #chart; shared by the offline file (inlined) and the embed page (served)
 RENDER_JS = """(function () {
@@ -42,7 +46,7 @@ footer a { color: #003f87; }
 
 def figure_spec(dataset: Dataset, rendered: Rendered, chart: str, config: dict) -> dict:
     """Figure JSON for a page that shows the title and filters as HTML: the figure fills its box."""
-    fig = decorate(getattr(rendered, chart), chart, title=None, note=None, source=None)
+    fig = decorate(rendered.figures[chart], chart, title=None, note=None, source=None)
     fig.update_layout(autosize=True)
     return {"data": fig.to_plotly_json()["data"], "layout": fig.to_plotly_json()["layout"], "config": config}
 
@@ -55,27 +59,21 @@ def _config(chart: str, filename: str, **extra: object) -> dict:
 
 def plotly_js_for(trace_types: set[str]) -> str:
     """The plotly.js to inline: the dashboard's own small build when it draws these traces, else the full one."""
-    from plotly.offline import get_plotlyjs, get_plotlyjs_version
-
     try:
-        from dashboard.plotlyjs import BundleError, load_bundle
-
         bundle = load_bundle()
         if bundle.plotly_js_version == get_plotlyjs_version() and trace_types <= set(bundle.traces):
             return bundle.bodies[""].decode("utf-8")
-    except (ImportError, BundleError, UnicodeDecodeError):
+    except (BundleError, UnicodeDecodeError):
         pass
     return get_plotlyjs()
 
 
 def chart_html(dataset: Dataset, rendered: Rendered, chart: str, date: _dt.date | None = None) -> bytes:
     """One self-contained HTML file: plotly.js, the map outlines and the figure inline; no request to any host."""
-    from dashboard.exports.common import file_stem
-
     # the outlines are preloaded, so this URL is never used; it points at the file's own folder, never a CDN
     config = _config(chart, file_stem(chart, rendered.state, date), topojsonURL="./")
     spec = figure_spec(dataset, rendered, chart, config)
-    title = f"{CHART_TITLES[chart]} — {PRODUCT}"
+    title = f"{CHARTS[chart].title} — {PRODUCT}"
     geo = geo_assets_js(("world_110m",)) if chart == "map" else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
@@ -87,7 +85,7 @@ def chart_html(dataset: Dataset, rendered: Rendered, chart: str, date: _dt.date 
 </head>
 <body>
 <header><h1>{escape(title)}</h1><p class="filters">{escape(subtitle(dataset, rendered))}</p></header>
-<div id="chart" class="chart-{chart}" role="img" aria-label="{escape(CHART_TITLES[chart])}: {escape(rendered.state.describe(dataset))}"></div>
+<div id="chart" class="chart-{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}"></div>
 <footer>{escape(source_line(date))}.</footer>
 <script>{geo}</script>
 <script>{plotly_js_for({t.get("type", "scatter") for t in spec["data"]})}</script>
@@ -109,7 +107,7 @@ def embed_html(dataset: Dataset, rendered: Rendered, chart: str, *, plotly_src: 
     """
     config = _config(chart, f"usascp-{chart}", topojsonURL=topojson_url, displayModeBar=False)
     spec = figure_spec(dataset, rendered, chart, config)
-    title = f"{CHART_TITLES[chart]} — {PRODUCT}"
+    title = f"{CHARTS[chart].title} — {PRODUCT}"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -120,8 +118,8 @@ def embed_html(dataset: Dataset, rendered: Rendered, chart: str, *, plotly_src: 
 <link rel="stylesheet" href="{escape(static_url)}embed.css">
 </head>
 <body>
-<header><h1>{escape(CHART_TITLES[chart])}</h1><p class="filters">{escape(PRODUCT)} · {escape(subtitle(dataset, rendered))}</p></header>
-<div id="chart" class="chart-{chart}" role="img" aria-label="{escape(CHART_TITLES[chart])}: {escape(rendered.state.describe(dataset))}"></div>
+<header><h1>{escape(CHARTS[chart].title)}</h1><p class="filters">{escape(PRODUCT)} · {escape(subtitle(dataset, rendered))}</p></header>
+<div id="chart" class="chart-{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}"></div>
 <footer>{escape(source_line())}. <a href="{escape(dashboard_url)}" target="_blank" rel="noopener">Open in the dashboard</a></footer>
 <script type="application/json" id="figure-data">{script_json(spec)}</script>
 <script src="{escape(plotly_src)}"></script>

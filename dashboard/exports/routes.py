@@ -15,8 +15,13 @@ import logging
 from dash import Dash
 from flask import Response, request
 
-from dashboard.exports import CHARTS, IMAGE_FORMATS, ExportError, export, split_name, state_from_query
+from dashboard.charts import CHARTS, IMAGE_FORMATS
+from dashboard.data.source import DataSource
+from dashboard.exports import ExportError, export, split_name
 from dashboard.exports.common import NotFound
+from dashboard.exports.offline import RENDER_JS, STYLE, embed_html
+from dashboard.model.filters import parse_query, to_query
+from dashboard.model.render import RenderCache
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +35,8 @@ def _message(exc: ExportError) -> Response:
     return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
 
 
-def register(app: Dash, source) -> None:
+def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
     """Add the export and embed routes to ``app.server``, serving the data source's current dataset."""
-    from dashboard.exports.offline import RENDER_JS, STYLE, embed_html
-    from dashboard.filters import to_query
-    from dashboard.views import live, render_cached
-
     server = app.server
     prefix = app.config.routes_pathname_prefix or "/"
     # the plotly.js the dashboard's graphs load (dash-renderer's URL, whatever build the app serves there);
@@ -53,7 +54,7 @@ def register(app: Dash, source) -> None:
             chart, kind = split_name(name)
             size = ({k: request.args[k] for k in ("width", "height", "scale") if k in request.args}
                     if chart in CHARTS and kind in IMAGE_FORMATS else {})
-            content, mimetype, filename = export(live(source), kind, chart, query(), **size)
+            content, mimetype, filename = export(source.dataset, kind, chart, query(), **size)
         except ExportError as exc:
             return _message(exc)
         response = Response(content, mimetype=mimetype)
@@ -67,9 +68,9 @@ def register(app: Dash, source) -> None:
     def embed(chart: str):
         if chart not in CHARTS:
             return _message(NotFound(f"No chart called {chart[:40]!r}. Charts: {', '.join(CHARTS)}."))
-        dataset = live(source)
-        state = state_from_query(dataset, query())
-        page = embed_html(dataset, render_cached(dataset, state), chart, plotly_src=plotly_src,
+        dataset = source.dataset
+        state = parse_query(query(), dataset.index)[0]
+        page = embed_html(dataset, cache.render(dataset, state), chart, plotly_src=plotly_src,
                           static_url=app.get_relative_path("/embed/static/"),
                           topojson_url=app.get_asset_url("topojson/"),
                           dashboard_url=app.get_relative_path("/") + to_query(state))

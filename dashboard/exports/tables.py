@@ -11,12 +11,12 @@ import csv
 import datetime as _dt
 import io
 
-from dashboard.data import Dataset
 from dashboard.exports.common import PRODUCT, source_line
+from dashboard.model.dataset import Dataset
+from dashboard.model.render import Rendered, project_rows
 from dashboard.vocab import FORMULA_PREFIXES
-from dashboard.views import Rendered, project_rows
 
-#: (key of views.project_rows, or 'description'; column heading)
+#: (key of render.project_rows, or 'description'; column heading)
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("project_id", "Project ID"), ("title", "Project"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"),
     ("us_cities", "U.S. cities"), ("countries", "Countries"), ("lead_agency", "Lead agency"),
@@ -35,9 +35,9 @@ def neutralise(value: object) -> object:
 
 def records(dataset: Dataset, rendered: Rendered) -> list[list[object]]:
     """One row per project in view (all of them: the page lists only the first few hundred), in COLUMNS order."""
-    descriptions = dict(zip(rendered.view.projects["project_id"], rendered.view.projects["description"]))
+    descriptions = dict(zip(rendered.selection.projects["project_id"], rendered.selection.projects["description"]))
     rows = []
-    for row in project_rows(dataset, rendered.view):
+    for row in project_rows(dataset, rendered.selection):
         full = {**row, "description": descriptions.get(row["project_id"], "")}
         rows.append([neutralise(full.get(key, "")) for key, _ in COLUMNS])
     return rows
@@ -54,6 +54,7 @@ def csv_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
 
 def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None) -> bytes:
     """The rows in view as an Excel workbook: a 'Projects' sheet (filterable, header frozen) and an 'About' sheet."""
+    # openpyxl is heavy and only needed when a workbook is asked for
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
@@ -82,7 +83,7 @@ def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     about = wb.create_sheet("About")
-    for line in (PRODUCT, f"Filters: {rendered.state.describe(dataset)}", f"Projects: {len(rendered.view.projects)}",
+    for line in (PRODUCT, f"Filters: {rendered.state.describe(dataset.index)}", f"Projects: {len(rendered.selection.projects)}",
                  source_line(date)):
         about.append([cell(line)])
     about.column_dimensions["A"].width = 100

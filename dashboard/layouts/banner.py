@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
-from dash import html
+from dash import dcc, html
+
+from dashboard.ids import ids
 
 
 def data_banner(source, page_version: int | None) -> tuple[list, bool]:
@@ -25,3 +27,12 @@ def data_banner(source, page_version: int | None) -> tuple[list, bool]:
     elif page_version is not None and source.version != page_version:
         parts += [" " if parts else "", html.Strong("Newer data is available: "), html.A("reload the page", href="")]
     return parts, not parts
+
+
+def banner_area(children: list, hidden: bool, version: int) -> html.Div:
+    """The banner, the data version the page shows, and the poll that keeps the banner current."""
+    return html.Div([
+        html.Div(children, id=ids.DATA_BANNER, hidden=hidden, className="data-banner", role="status"),
+        dcc.Store(id=ids.DATA_VERSION, data=version),
+        dcc.Interval(id=ids.DATA_POLL, interval=60_000),
+    ])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard.data import Dataset
-from dashboard.filters import View, city_names
+from dashboard.ids import ids
+from dashboard.model.dataset import Dataset
+from dashboard.model.filters import Selection
 from dashboard.vocab import SECTOR_COLOURS
 
 
@@ -13,19 +14,19 @@ from dashboard.vocab import SECTOR_COLOURS
 DETAILS_LIMIT = 50
 
 
-def city_details(dataset: Dataset, city_id: str | None, view: View) -> list:
-    """Panel content for ``city_id`` (its projects within ``view``), or [] when no city is chosen."""
+def city_details(dataset: Dataset, city_id: str | None, selection: Selection) -> list:
+    """Panel content for ``city_id`` (its projects within ``selection``), or [] when no city is chosen."""
     if not city_id or city_id not in dataset.cities.index:
         return []
     c = dataset.cities.loc[city_id]
-    names = city_names(dataset)
+    names = dataset.index.city_names
     if c["region"] == "US":
         status = "U.S. partner city"
     else:
         status = "ASEAN Smart Cities Network pilot city" if c["ascn_pilot"] else "ASEAN city (not an ASCN pilot)"
     place = ", ".join(x for x in (c["admin1"], c["country"]) if x)
     items = []
-    for p in view.projects.head(DETAILS_LIMIT).itertuples(index=False):
+    for p in selection.projects.head(DETAILS_LIMIT).itertuples(index=False):
         others = [names[x] for x in (p.us_city_ids if city_id in p.asean_city_ids else p.asean_city_ids)]
         items.append(html.Li(className="project", children=[
             html.Div(p.title, className="project-title"),
@@ -37,11 +38,11 @@ def city_details(dataset: Dataset, city_id: str | None, view: View) -> list:
             html.Div(["Partner city: ", ", ".join(others)], className="project-partner") if others else None,
             html.Div(["Source: ", p.source], className="project-source"),
         ]))
-    total = len(view.projects)
+    total = len(selection.projects)
     more = (html.P(f"… and {total - len(items):,} more: see the projects table, or export them as CSV.",
                    className="caption") if total > len(items) else None)
     return [
-        html.H2(c["name"], id="city-details-title"),
+        html.H2(c["name"], id=ids.DETAILS_TITLE),
         html.P(place, className="city-place"),
         html.P(status, className="city-status"),
         html.H3(f"{total:,} project(s) in view"),

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from dash import dcc, html
 
-from dashboard.data import Dataset
-from dashboard.filters import Choices, country_names
+from dashboard.charts import CHARTS, Chart
+from dashboard.data.gazetteer import normalise
+from dashboard.exports.common import file_stem
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
+from dashboard.layouts.menus import toolbar
 from dashboard.layouts.table import projects_table
-from dashboard.layouts.exports import toolbar
-from dashboard.views import Rendered
+from dashboard.model.dataset import Dataset
+from dashboard.model.render import Rendered
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud"]}
+#: above this many cities the city box asks the server for matches as one types (thousands of
+#: options in the page would make it slow to load)
+CITY_OPTIONS_LIMIT = 500
 
 
 def graph_config(topojson_url: str, filename: str) -> dict:
@@ -35,14 +42,15 @@ def header(dataset: Dataset) -> html.Header:
 
 def _labelled(label: str, control, control_id: str, help_text: str | None = None) -> html.Div:
     return html.Div(className="control", children=[
-        html.Label(label, htmlFor=control_id, id=f"{control_id}-label"),
+        html.Label(label, htmlFor=control_id, id=ids.label(control_id)),
         control,
         html.Small(help_text, className="help") if help_text else None,
     ])
 
 
-def filter_panel(dataset: Dataset, allowed: Choices) -> html.Aside:
-    cnames = country_names(dataset)
+def filter_panel(dataset: Dataset) -> html.Aside:
+    allowed = dataset.index.choices
+    cnames = dataset.index.country_names
     return html.Aside(className="filters card", **{"aria-label": "Filters"}, children=[
         html.H2("Filters"),
         _labelled("Sector", dcc.Dropdown(id=ids.SECTOR, options=list(allowed.sectors), multi=True,
@@ -65,11 +73,6 @@ def filter_panel(dataset: Dataset, allowed: Choices) -> html.Aside:
     ])
 
 
-#: above this many cities the city box asks the server for matches as one types (thousands of
-#: options in the page would make it slow to load)
-CITY_OPTIONS_LIMIT = 500
-
-
 def city_options(dataset: Dataset, city_ids) -> list[dict]:
     names, countries = dataset.cities["name"], dataset.cities["country"]
     return [{"label": f"{names[c]} ({countries[c]})", "value": c} for c in city_ids]
@@ -77,15 +80,11 @@ def city_options(dataset: Dataset, city_ids) -> list[dict]:
 
 def matching_cities(dataset: Dataset, text: object, selected: object, limit: int = 30) -> list[dict]:
     """Options for the city box: cities whose name contains ``text`` (accents and case ignored), and the selected one."""
-    from dashboard.data.gazetteer import normalise
-
     chosen = [selected] if isinstance(selected, str) and selected in dataset.cities.index else []
     key = normalise(text) if isinstance(text, str) else ""
     if not key:
         return city_options(dataset, chosen)
-    keys = dataset.derived.get("city_keys")
-    if keys is None:
-        keys = dataset.derived["city_keys"] = [(normalise(n), c) for c, n in zip(dataset.cities.index, dataset.cities["name"])]
+    keys = dataset.index.city_keys
     hits = [c for k, c in keys if k.startswith(key)] + [c for k, c in keys if key in k and not k.startswith(key)]
     return city_options(dataset, list(dict.fromkeys(chosen + hits[:limit])))
 
@@ -96,26 +95,44 @@ def headlines(numbers: dict[str, int]) -> list:
             for k, v in numbers.items()]
 
 
-def chart_card(graph_id: str, heading: str, figure, config: dict, description: str) -> html.Section:
-    return html.Section(className="card chart", **{"aria-labelledby": f"{graph_id}-heading"}, children=[
-        html.H2(heading, id=f"{graph_id}-heading"),
-        html.Div(role="img", className="graph-frame", **{"aria-label": description}, children=dcc.Graph(id=graph_id, figure=figure, config=config)),
+def graph_frame(chart: Chart, figure, config: dict, described_by: str | None = None,
+                graph_class: str | None = None) -> html.Div:
+    """A chart's graph in a frame that names it (and, with ``described_by``, describes it) for a screen reader."""
+    aria = {"aria-label": chart.description, **({"aria-describedby": described_by} if described_by else {})}
+    return html.Div(role="img", className="graph-frame", **aria,
+                    children=dcc.Graph(id=chart.graph_id, figure=figure, config=config, className=graph_class))
+
+
+def chart_card(chart: Chart, figure, config: dict) -> html.Section:
+    return html.Section(className="card chart", **{"aria-labelledby": ids.heading(chart.graph_id)}, children=[
+        html.H2(chart.title, id=ids.heading(chart.graph_id)),
+        graph_frame(chart, figure, config),
     ])
 
 
-def page(dataset: Dataset, allowed: Choices, initial: Rendered, topojson_url: str) -> html.Div:
-    """The whole page for the initial (unfiltered) state; the callback takes over from there."""
-    from dashboard.exports.common import file_stem
-    from dashboard.filters import FilterState
+def map_card(chart: Chart, initial: Rendered, config: dict) -> html.Section:
+    return html.Section(className="card map-card", **{"aria-labelledby": ids.heading(chart.graph_id)}, children=[
+        html.H2(chart.title, id=ids.heading(chart.graph_id)),
+        graph_frame(chart, initial.figures[chart.name], config, described_by=ids.MAP_CAPTION, graph_class="map-graph"),
+        html.P(initial.map_caption, id=ids.MAP_CAPTION, className="caption"),
+    ])
 
-    # the download name the export callback would give the unfiltered page, so it needs no redraw on load
-    cfg = lambda name: graph_config(topojson_url, file_stem(name, FilterState()))  # noqa: E731
+
+def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date) -> html.Div:
+    """The whole page for the initial (unfiltered) state; the callbacks take over from there.
+
+    ``date`` is the day in the graphs' download names, as the download-name callback would give them,
+    so that the graphs need no redraw on load.
+    """
+    def cfg(name: str) -> dict:
+        return graph_config(topojson_url, file_stem(name, initial.state, date))
+
     return html.Div(className="app", children=[
         dcc.Location(id=ids.URL, refresh=False),
-        html.A("Skip to the projects table", href="#projects", className="skip-link"),
+        html.A("Skip to the projects table", href=f"#{ids.TABLE_SECTION}", className="skip-link"),
         header(dataset),
         html.Div(className="layout", children=[
-            filter_panel(dataset, allowed),
+            filter_panel(dataset),
             html.Main(className="content", children=[
                 toolbar(),
                 html.Div(id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
@@ -124,33 +141,21 @@ def page(dataset: Dataset, allowed: Choices, initial: Rendered, topojson_url: st
                 html.Div(id=ids.EMPTY, className="empty-state", hidden=True, role="status",
                          children="No projects match these filters. Remove a filter or press “Reset filters”."),
                 html.Div(className="map-row", children=[
-                    html.Section(className="card map-card", **{"aria-labelledby": "map-heading"}, children=[
-                        html.H2("Partner cities and city pairs", id="map-heading"),
-                        html.Div(role="img", className="graph-frame", **{"aria-label": "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
-                                                 "aria-describedby": ids.MAP_CAPTION},
-                                 children=dcc.Graph(id=ids.MAP, figure=initial.map, config=cfg("map"),
-                                                    className="map-graph")),
-                        html.P(initial.map_caption, id=ids.MAP_CAPTION, className="caption"),
-                    ]),
-                    html.Aside(id="details-panel", className="card details", hidden=True,
-                               **{"aria-labelledby": "city-details-title"}, children=[
+                    map_card(CHARTS["map"], initial, cfg("map")),
+                    html.Aside(id=ids.DETAILS_PANEL, className="card details", hidden=True,
+                               **{"aria-labelledby": ids.DETAILS_TITLE}, children=[
                         html.Button("Close ✕", id=ids.DETAILS_CLOSE, className="button subtle close", n_clicks=0,
                                     type="button", **{"aria-label": "Close city details"}),
-                        html.Div(id=ids.DETAILS, children=city_details(dataset, None, initial.view)),
+                        html.Div(id=ids.DETAILS, children=city_details(dataset, None, initial.selection)),
                     ]),
                 ]),
                 html.Div(className="charts", children=[
-                    chart_card(ids.SECTORS_CHART, "Projects by sector", initial.sectors, cfg("sectors"),
-                               "Bar chart of the number of projects in each sector"),
-                    chart_card(ids.COUNTRIES_CHART, "Projects by country", initial.countries, cfg("countries"),
-                               "Bar chart of the number of projects concerning each country, and region-wide programmes"),
-                    chart_card(ids.AGENCIES_CHART, "Projects by lead agency", initial.agencies, cfg("agencies"),
-                               "Bar chart of the number of projects led by each agency"),
-                    chart_card(ids.TIMELINE_CHART, "Announcements by year", initial.timeline, cfg("timeline"),
-                               "Stacked bar chart of projects announced each year, by sector"),
+                    chart_card(chart, initial.figures[name], cfg(name))
+                    for name, chart in CHARTS.items() if name != "map"
                 ]),
-                html.Section(className="card table-card", id="projects", **{"aria-labelledby": "projects-heading"}, children=[
-                    html.H2("Projects", id="projects-heading"),
+                html.Section(className="card table-card", id=ids.TABLE_SECTION,
+                             **{"aria-labelledby": ids.heading(ids.TABLE_SECTION)}, children=[
+                    html.H2("Projects", id=ids.heading(ids.TABLE_SECTION)),
                     html.P(initial.table_caption, id=ids.TABLE_CAPTION, className="caption"),
                     dcc.Store(id=ids.TABLE_SORT, data=None),
                     projects_table(initial.table),

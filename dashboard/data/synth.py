@@ -6,13 +6,13 @@ projects are random but valid, and every row says it is synthetic.
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
 
-from dashboard.cities_file import dumps_collection, feature_for, slug
+from dashboard.data.build import write_data
+from dashboard.data.cities_file import city_slug, feature_for
 from dashboard.data.gazetteer import largest_places
-from dashboard.vocab import PROJECT_COLUMNS, SECTORS, STATUSES
+from dashboard.vocab import SECTORS, STATUSES
 
 ASEAN_ISO2 = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN", "TL"]
 AGENCIES = [
@@ -30,7 +30,7 @@ def synthetic_cities(n: int, us_share: float = 0.4) -> list[dict]:
     seen: set[str] = set()
     for places, pilot_quota in ((largest_places(ASEAN_ISO2, n_asean), 26), (largest_places(["US"], n_us), 0)):
         for i, place in enumerate(places):
-            cid = f"{slug(place.name)}-{place.geonameid}"
+            cid = f"{city_slug(place.name)}-{place.geonameid}"
             if cid in seen:
                 continue
             seen.add(cid)
@@ -41,6 +41,7 @@ def synthetic_cities(n: int, us_share: float = 0.4) -> list[dict]:
 
 
 def synthetic_projects(features: list[dict], n: int, rng: random.Random) -> list[dict]:
+    """``n`` valid projects.csv rows over these cities, most of them city pairs."""
     asean = [f["properties"]["city_id"] for f in features if f["properties"]["region"] == "ASEAN"]
     us = [f["properties"]["city_id"] for f in features if f["properties"]["region"] == "US"]
     iso3 = sorted({f["properties"]["iso3"] for f in features if f["properties"]["region"] == "ASEAN"})
@@ -68,13 +69,5 @@ def write_synthetic(out: Path, cities: int, projects: int, seed: int = 7) -> Pat
     """Write ``cities.geojson`` and ``projects.csv`` of the given sizes into ``out``."""
     if cities < 2 or projects < 1:
         raise ValueError("need at least 2 cities and 1 project")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
     features = synthetic_cities(cities)
-    (out / "cities.geojson").write_text(dumps_collection(features), encoding="utf-8")
-    with open(out / "projects.csv", "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(PROJECT_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(synthetic_projects(features, projects, rng))
-    return out
+    return write_data(out, features, synthetic_projects(features, projects, random.Random(seed)))

@@ -3,7 +3,7 @@
 Brotli when the browser offers it (and the `brotli` package is installed), else gzip.
 Static files (Dash's component bundles, assets, map outlines) are compressed at the highest
 useful level on first request and served from memory afterwards — never re-compressed per
-request. (The plotly.js build ships pre-compressed and is served by `dashboard.plotlyjs`.)
+request. (The plotly.js build ships pre-compressed and is served by `dashboard.server.plotlyjs`.)
 """
 
 from __future__ import annotations

@@ -1,21 +1,19 @@
-"""Add a geocoded city to cities.geojson: used by `python -m dashboard geocode --add`."""
+"""cities.geojson as text: a feature for a gazetteer place, the collection one feature a line, and adding a city."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
+import unicodedata
 from pathlib import Path
 
+from dashboard.data.files import write_atomic
 from dashboard.data.gazetteer import Place, normalise
 from dashboard.vocab import ASEAN_ISO3
 
 
-def slug(text: str) -> str:
-    """A stable lowercase id: 'Ho Chi Minh City' -> 'ho-chi-minh-city'."""
-    import unicodedata
-
+def city_slug(text: str) -> str:
+    """A stable lowercase city id: 'Ho Chi Minh City' -> 'ho-chi-minh-city'."""
     flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", flat.casefold()).strip("-")
 
@@ -28,7 +26,7 @@ def feature_for(place: Place, *, city_id: str | None = None, name: str | None = 
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
         "properties": {
-            "city_id": city_id or slug(name or place.name),
+            "city_id": city_id or city_slug(name or place.name),
             "name": name or place.name,
             "country": place.country,
             "iso3": place.iso3,
@@ -41,7 +39,7 @@ def feature_for(place: Place, *, city_id: str | None = None, name: str | None = 
     }
 
 
-def dumps_collection(features: list[dict]) -> str:
+def cities_text(features: list[dict]) -> str:
     """One feature per line: short diffs when staff add a city, and readable line numbers."""
     lines = [json.dumps(f, ensure_ascii=False) for f in features]
     return '{"type": "FeatureCollection", "features": [\n' + ",\n".join(lines) + "\n]}\n"
@@ -58,7 +56,4 @@ def add_feature(path: Path, feature: dict) -> None:
         if normalise(str(p.get("name", ""))) == normalise(new["name"]) and p.get("iso3") == new["iso3"]:
             raise ValueError(f"{path.name} already has {new['name']!r} ({new['iso3']}) as {p.get('city_id')!r}")
     doc["features"].append(feature)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cities-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(dumps_collection(doc["features"]))
-    os.replace(tmp, path)
+    write_atomic(path, cities_text(doc["features"]))

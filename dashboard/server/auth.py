@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from werkzeug.routing import Map, Rule
+
 PUBLIC_ROUTES = ["/healthz"]
 
 
@@ -41,8 +43,7 @@ def _only_public(app, extra: list[str] | None = None) -> None:
     dash-auth by default leaves Dash's own routes open, /_dash-layout among them — but
     our layout carries the data (the initial figures), so it must be covered too.
     """
-    from dash_auth.public_routes import PUBLIC_ROUTES as KEY
-    from werkzeug.routing import Map, Rule
+    from dash_auth.public_routes import PUBLIC_ROUTES as KEY  # dash-auth is loaded only when sign-in is on
 
     app.server.config[KEY] = Map([Rule(r) for r in [*PUBLIC_ROUTES, *(extra or [])]]).bind("")
 
@@ -53,7 +54,7 @@ def install(app, env: dict | None = None) -> str:
     kind = env.get("USASCP_AUTH", "none").strip().lower() or "none"
     if kind == "none":
         return kind
-    import dash_auth
+    import dash_auth  # loaded only when sign-in is on
 
     if kind == "basic":
         path = env.get("USASCP_BASIC_AUTH_FILE")

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.exports.common import CHART_TITLES
+from dashboard.charts import CHARTS
 from dashboard.ids import ids
 
-#: (group, [(link text, export name, what it is, for a screen reader)])
+#: what each format's link says, and how a screen reader hears the file
+FORMAT_NAMES = {"png": ("PNG", "a PNG image"), "svg": ("SVG", "an SVG image"), "pdf": ("PDF", "PDF"),
+                "html": ("Offline HTML", "a file that works offline")}
+#: (group, ((link text, export name, what it is, for a screen reader), ...)): the briefing pack, each chart
+#: of the registry in the formats it offers, and the data
 EXPORT_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Briefing pack", (("PowerPoint", "briefing.pptx", "the briefing pack as PowerPoint"),
                        ("PDF", "briefing.pdf", "the briefing pack as PDF"))),
-    ("Map", (("PNG", "map.png", "the map as a PNG image"), ("SVG", "map.svg", "the map as an SVG image"),
-             ("PDF", "map.pdf", "the map as PDF"), ("Offline HTML", "map.html", "the map as a file that works offline"))),
-    *((label, tuple((fmt.upper(), f"{chart}.{fmt}", f"the {chart} chart as {fmt.upper()}") for fmt in ("png", "svg", "pdf")))
-      for chart, label in (("sectors", "Sectors chart"), ("countries", "Countries chart"),
-                           ("agencies", "Agencies chart"), ("timeline", "Timeline chart"))),
+    *((chart.menu_label, tuple((FORMAT_NAMES[fmt][0], f"{chart.name}.{fmt}",
+                                f"the {chart.menu_label.lower()} as {FORMAT_NAMES[fmt][1]}")
+                               for fmt in chart.formats))
+      for chart in CHARTS.values()),
     ("Data", (("CSV", "projects.csv", "the projects in view as CSV"),
               ("Excel", "projects.xlsx", "the projects in view as an Excel workbook"))),
 )
@@ -67,7 +70,7 @@ def share_menu() -> html.Details:
             ]),
             html.Label("Embed a chart in another page", htmlFor=ids.SHARE_CHART),
             dcc.Dropdown(id=ids.SHARE_CHART, value="map", clearable=False, searchable=False,
-                         options=[{"label": title, "value": chart} for chart, title in CHART_TITLES.items()]),
+                         options=[{"label": chart.title, "value": chart.name} for chart in CHARTS.values()]),
             html.Label("HTML to paste into the other page", htmlFor=ids.SHARE_SNIPPET, className="minor"),
             html.Div(className="copy-row", children=[
                 dcc.Textarea(id=ids.SHARE_SNIPPET, readOnly=True, value="", className="share-field snippet"),

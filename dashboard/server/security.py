@@ -1,8 +1,7 @@
 """Secure serving defaults: security headers and CSP, framing rules, a request-size cap, error pages
 with no traceback, and one structured log line per request.
 
-Settings come from environment variables (see `Settings.from_env`); the defaults are the
-safe ones.
+Settings come from `dashboard.config`; the defaults are the safe ones.
 """
 
 from __future__ import annotations
@@ -13,9 +12,11 @@ import os
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from dashboard.config import Settings
 
 log = logging.getLogger("usascp.requests")
 
@@ -24,58 +25,10 @@ log = logging.getLogger("usascp.requests")
 EMBED_ENDPOINTS = frozenset({"usascp_embed", "usascp_embed_static"})
 #: responses a browser may render as a document (and so run scripts in)
 DOCUMENT_TYPES = frozenset({"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml"})
-_SOURCE = re.compile(r"^(\*|'self'|'none'|https?:|https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?/?)$",
-                     re.IGNORECASE)
-
-
-def frame_ancestors(value: str | None = None) -> str:
-    """The CSP sources allowed to frame /embed/ pages, from $USASCP_FRAME_ANCESTORS (default ``*``).
-
-    Sources are separated by spaces or commas: ``*``, ``'self'``, ``https:`` or
-    ``https://host[:port]`` (``*.`` allowed before the host). A value holding anything else
-    fails closed — ``'none'``, logged — rather than frame more than was meant.
-    """
-    raw = os.environ.get("USASCP_FRAME_ANCESTORS") if value is None else value
-    if raw is None or not raw.strip():
-        return "*"
-    tokens = [t for t in re.split(r"[\s,]+", raw.strip()) if t]
-    bad = [t[:60] for t in tokens if not _SOURCE.match(t)]
-    if bad:
-        logging.getLogger(__name__).warning(
-            "USASCP_FRAME_ANCESTORS holds %s, not CSP sources: embeds may not be framed at all", bad)
-        return "'none'"
-    if "'none'" in tokens and len(tokens) > 1:
-        tokens.remove("'none'")
-    return " ".join(tokens)
-
-
 def with_frame_ancestors(csp: str, sources: str) -> str:
     """``csp`` with its frame-ancestors directive set to ``sources``."""
     kept = [d.strip() for d in csp.split(";") if d.strip() and not d.strip().lower().startswith("frame-ancestors")]
     return "; ".join([*kept, f"frame-ancestors {sources}"])
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Serving settings; every default is the safe choice."""
-
-    #: largest request body accepted (bytes); larger gets 413
-    max_body: int = 256 * 1024
-    #: CSP sources allowed to frame /embed/ pages ('*' for any); other pages are never framed
-    frame_ancestors: str = "*"
-    #: send HSTS (only ever over HTTPS)
-    hsts: bool = True
-    #: extra script hashes (Dash's inline scripts are added by `install`)
-    script_hashes: tuple[str, ...] = field(default=())
-
-    @classmethod
-    def from_env(cls, env: dict | None = None) -> "Settings":
-        env = os.environ if env is None else env
-        return cls(
-            max_body=int(env.get("USASCP_MAX_BODY_BYTES", 256 * 1024)),
-            frame_ancestors=frame_ancestors(env.get("USASCP_FRAME_ANCESTORS", "")),
-            hsts=env.get("USASCP_HSTS", "1") != "0",
-        )
 
 
 def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> str:
@@ -181,8 +134,6 @@ def install(app, settings: Settings | None = None) -> Settings:
 
     @server.errorhandler(Exception)
     def _crash(exc: Exception):
-        from werkzeug.exceptions import HTTPException
-
         if isinstance(exc, HTTPException):
             return error_response(exc.code or 500)
         log.exception(json.dumps({"event": "error", "id": getattr(g, "request_id", "-"), "route": request.path}))

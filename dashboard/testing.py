@@ -1,35 +1,65 @@
-"""Real-browser helpers: the app on a loopback port, and headless Debian Chromium with the network shut.
+"""Tools that drive the dashboard in a real browser and over HTTP, shared by the tests and the benchmarks."""
 
-Every request to a host other than the loopback server is aborted and recorded, and every
-console error is recorded, so a test can assert that a page needed nothing from outside.
-"""
+# Like dash.testing, this ships in the package but only the tests and benchmarks use it. Playwright
+# is a test-only extra, so it is never imported here at run time: launch() is handed the playwright
+# object by its caller. In the browser, every request to a host other than the loopback server is
+# aborted and recorded, and every console error is recorded, so a caller can assert that a page
+# needed nothing from outside.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import pytest
 from werkzeug.serving import make_server
+
+from dashboard.ids import ids
+
+if TYPE_CHECKING:  # annotations only: neither is imported when the module runs
+    from dash import Dash
+    from playwright.sync_api import Browser, Page, Playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+# ---------------------------------------------------------------- the app on a loopback port, and its processes
+
+
 class LiveServer:
     """A Dash app's Flask server on 127.0.0.1 and a free port, in a daemon thread."""
 
-    def __init__(self, app):
+    def __init__(self, app: Dash):
         self._server = make_server("127.0.0.1", 0, app.server, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        """Shut the server down."""
         self._server.shutdown()
+
+
+def children(pid: int) -> list[int]:
+    """Child process ids, from /proc (no `ps` needed)."""
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+# ---------------------------------------------------------------- headless Debian Chromium with the network shut
 
 
 @dataclass
@@ -41,6 +71,7 @@ class Watch:
     pages: list = field(default_factory=list)
 
     def csp_violations(self) -> list[str]:
+        """Content-Security-Policy violations reported by the pages still open."""
         out = []
         for page in self.pages:
             try:
@@ -50,20 +81,21 @@ class Watch:
         return out
 
     def assert_clean(self) -> None:
+        """Fail unless nothing left the machine, the console stayed clean and the CSP was kept."""
         assert self.external == [], f"requests left the machine: {self.external}"
         assert self.console_errors == [], f"browser console errors: {self.console_errors}"
         assert self.csp_violations() == [], f"Content-Security-Policy violations: {self.csp_violations()}"
 
 
-def launch(playwright):
-    import os
-
+def launch(playwright: Playwright) -> Browser:
+    """Debian's headless Chromium through ``playwright`` (never a downloaded browser); RuntimeError if absent."""
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed: run scripts/test.sh as root, or apt-get install chromium chromium-driver")
+        raise RuntimeError("Debian's chromium is not installed: run scripts/test.sh as root, "
+                           "or apt-get install chromium chromium-driver")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def open_page(browser, watch: Watch, width: int = 1440, height: int = 900):
+def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 900) -> Page:
     """A new page whose non-loopback requests are blocked and counted."""
     context = browser.new_context(viewport={"width": width, "height": height})
 
@@ -109,3 +141,43 @@ MAP_STATE_JS = """() => {
       text.replace(/<[^>]+>/g, '|').split('|').filter(Boolean)[0], Number(t.customdata[i][1])])),
   };
 }"""
+
+
+# ---------------------------------------------------------------- request bodies for Dash's callback endpoint
+# (built from the app's own /_dash-dependencies)
+
+#: the main callback's inputs at their initial values
+DEFAULTS = {
+    f"{ids.URL}.search": "", f"{ids.SECTOR}.value": [], f"{ids.COUNTRY}.value": [], f"{ids.AGENCY}.value": [],
+    f"{ids.STATUS}.value": [], f"{ids.CITY}.value": None, f"{ids.MAP}.clickData": None,
+    f"{ids.RESET}.n_clicks": 0, f"{ids.DETAILS_CLOSE}.n_clicks": 0, f"{ids.TABLE_SORT}.data": None,
+}
+
+
+def main_callback(deps: list[dict]) -> dict:
+    """The filter callback's entry in /_dash-dependencies."""
+    return next(d for d in deps if f"{ids.MAP}.figure" in d["output"])
+
+
+def outputs_of(output: str) -> list[dict] | dict:
+    """The `outputs` field Dash's renderer sends for a callback's output key."""
+    if "." not in output:  # a clientside callback with no outputs: never sent to the server
+        return []
+    if output.startswith(".."):
+        return [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in output.strip(".").split("...")]
+    ident, prop = output.rsplit(".", 1)
+    return {"id": ident, "property": prop}
+
+
+def filter_body(deps: list[dict], trigger: str, values: dict | None = None) -> dict:
+    """A /_dash-update-component body for the filter callback: ``trigger`` changed, ``values`` override defaults."""
+    cb = main_callback(deps)
+    current = {**DEFAULTS, **(values or {})}
+    return {
+        "output": cb["output"], "outputs": outputs_of(cb["output"]),
+        "inputs": [{"id": i["id"], "property": i["property"], "value": current.get(f"{i['id']}.{i['property']}")}
+                   for i in cb["inputs"]],
+        "changedPropIds": [trigger],
+        "state": [{"id": x["id"], "property": x["property"], "value": current.get(f"{x['id']}.{x['property']}")}
+                  for x in cb.get("state", [])],
+    }

@@ -1,0 +1,85 @@
+"""The Export menu's links, the Share panel and the graphs' download names follow the address bar's filters."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from html import escape
+from urllib.parse import urljoin, urlsplit
+
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+
+from dashboard.charts import CHARTS
+from dashboard.data.source import DataSource
+from dashboard.exports import common
+from dashboard.exports.common import PRODUCT, file_stem
+from dashboard.ids import ids
+from dashboard.layouts.menus import export_links
+from dashboard.model.dataset import Index
+from dashboard.model.filters import parse_query, to_query
+
+
+def share_values(search: str | None, href: str | None, chart: str | None, index: Index) -> dict:
+    """The link, iframe snippet and embed URL for the page at ``href`` showing the filters in ``search``."""
+    query = to_query(parse_query(search, index)[0])
+    chart = chart if isinstance(chart, str) and chart in CHARTS else "map"
+    base = ""
+    try:
+        if isinstance(href, str) and urlsplit(href).scheme in ("http", "https"):
+            base = urljoin(href, "./")  # the page's own folder: the dashboard's URL prefix
+    except ValueError:  # a forged href such as "http://["
+        base = ""
+    link = (base or "./") + query
+    embed = f"{base}embed/{chart}{query}"
+    snippet = (f'<iframe src="{escape(embed)}" width="960" height="{620 if chart == "map" else 480}" '
+               f'style="border:0;max-width:100%" loading="lazy" '
+               f'title="{escape(CHARTS[chart].title)} — {escape(PRODUCT)}"></iframe>')
+    return {"link": link, "snippet": snippet, "embed": embed}
+
+
+def graph_configs(search: str | None, configs: dict[str, object], index: Index,
+                  date: _dt.date | None = None) -> dict[str, object]:
+    """Each chart's graph config (keyed by chart name) with the download name for these filters; no_update where
+    it is already right (changing a graph's config redraws it)."""
+    state = parse_query(search, index)[0]
+    out: dict[str, object] = {}
+    for chart, config in configs.items():
+        config = dict(config) if isinstance(config, dict) else {}  # anything else came from a forged request
+        name = file_stem(chart, state, date or common.today())  # looked up per call: tests pin the day
+        options = config.get("toImageButtonOptions")
+        options = dict(options) if isinstance(options, dict) else {}
+        if options.get("filename") == name:
+            out[chart] = no_update
+            continue
+        options.update({"format": "png", "filename": name, "scale": 2})
+        config["toImageButtonOptions"] = options
+        out[chart] = config
+    return out
+
+
+def register(app: Dash, source: DataSource) -> None:
+    """Export links, share panel and download names, for the data source's current dataset."""
+
+    @app.callback(Output(ids.EXPORT_LINKS, "children"), Input(ids.URL, "search"))
+    def links(search):
+        return export_links(to_query(parse_query(search, source.dataset.index)[0]))
+
+    @app.callback(
+        output={"link": Output(ids.SHARE_LINK, "value"), "snippet": Output(ids.SHARE_SNIPPET, "value"),
+                "embed": Output(ids.SHARE_PREVIEW, "href")},
+        inputs={"search": Input(ids.URL, "search"), "chart": Input(ids.SHARE_CHART, "value")},
+        state={"href": State(ids.URL, "href")},
+    )
+    def share(search, chart, href):
+        return share_values(search, href, chart, source.dataset.index)
+
+    @app.callback(
+        output={name: Output(chart.graph_id, "config") for name, chart in CHARTS.items()},
+        inputs={"search": Input(ids.URL, "search")},
+        state={"configs": {name: State(chart.graph_id, "config") for name, chart in CHARTS.items()}},
+    )
+    def download_names(search, configs):
+        return graph_configs(search, configs if isinstance(configs, dict) else {}, source.dataset.index)
+
+    # and onto the plots already drawn (assets/exports.js): dcc.Graph applies a new config only with a new figure
+    app.clientside_callback(ClientsideFunction("usascp", "applyDownloadNames"),
+                            *[Input(chart.graph_id, "config") for chart in CHARTS.values()])

@@ -1,0 +1,62 @@
+"""The chart registry: each chart's name, graph id, title, description, builder and export formats, defined once.
+
+The page, the callbacks, the exports, the briefing pack, the embeds and the command line all
+loop over `CHARTS`; adding a chart is one entry here and its builder in `figures.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.ids import ids
+from dashboard.model.dataset import Dataset
+from dashboard.model.filters import Scope
+
+#: image formats a chart can be exported as (rendered by kaleido)
+IMAGE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the page."""
+
+    #: the name in URLs (/export/<name>.png, /embed/<name>), file names and the CLI's --chart
+    name: str
+    #: the heading on the page and the title of every export
+    title: str
+    #: alt text: what the chart shows, for a screen reader and in files
+    description: str
+    #: (dataset, scope) -> figure, sized by the page
+    build: Callable[[Dataset, Scope], go.Figure]
+    #: what the Export menu calls it
+    menu_label: str
+    #: the formats /export/<name>.<format> offers
+    formats: tuple[str, ...] = (*IMAGE_FORMATS, "html")
+
+    @property
+    def graph_id(self) -> str:
+        """The dcc.Graph's component id on the page."""
+        return ids.chart(self.name)
+
+
+CHARTS: dict[str, Chart] = {c.name: c for c in (
+    Chart("map", "Partner cities and city pairs",
+          "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
+          lambda ds, scope: figures.map_figure(ds, scope.map_selection, selected=scope.state.city), "Map"),
+    Chart("sectors", "Projects by sector",
+          "Bar chart of the number of projects in each sector",
+          lambda ds, scope: figures.sectors_figure(scope.selection), "Sectors chart"),
+    Chart("countries", "Projects by country",
+          "Bar chart of the number of projects concerning each country, and region-wide programmes",
+          lambda ds, scope: figures.countries_figure(ds, scope.selection), "Countries chart"),
+    Chart("agencies", "Projects by lead agency",
+          "Bar chart of the number of projects led by each agency",
+          lambda ds, scope: figures.agencies_figure(scope.selection), "Agencies chart"),
+    Chart("timeline", "Announcements by year",
+          "Stacked bar chart of projects announced each year, by sector",
+          lambda ds, scope: figures.timeline_figure(scope.selection), "Timeline chart"),
+)}
