@@ -25,6 +25,10 @@ ARC_POINTS = 24
 #: beyond this many city pairs, arcs get fewer points and hover moves to one marker per arc
 DETAILED_PAIRS = 100
 COARSE_ARC_POINTS = 10
+#: invisible hover targets along each arc (at 20% to 80% of its length) when the pairs are few enough
+HOVER_TARGETS = 5
+#: the name of the trace of hover targets along the arcs
+PAIR_HOVER = "City pairs"
 #: the map draws at most this many city pairs (the busiest); the caption says how many more there are
 MAX_PAIRS = 400
 #: faint context markers (cities outside the filter) are left out above this many
@@ -43,7 +47,7 @@ TEMPLATE = {
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
         "xaxis": {"gridcolor": "#e6e9ed", "zeroline": False, "linecolor": "#c9d0d8", "automargin": True},
         "yaxis": {"gridcolor": "#e6e9ed", "zeroline": False, "linecolor": "#c9d0d8", "automargin": True},
-        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#c9d0d8"},
+        "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#5a6470", "font": {"color": "#1b1f24", "size": 13}},
     }
 }
 
@@ -146,7 +150,8 @@ def _base_layout(title: str | None, height: int | None, **extra) -> dict:
     """Shared look; ``height`` None lets the page size the figure (the map keeps its aspect by CSS)."""
     layout = dict(
         font=dict(family=FONT, size=13, color=INK), margin=dict(l=8, r=8, t=40 if title else 8, b=8),
-        hoverlabel=dict(font=dict(family=FONT)), uirevision="keep",
+        hoverlabel=dict(bgcolor="#ffffff", bordercolor=MUTED, font=dict(family=FONT, color=INK, size=13)),
+        uirevision="keep",
     )
     if height:
         layout["height"] = height
@@ -201,22 +206,22 @@ def map_figure(dataset: Dataset, selection: Selection, selected: str | None = No
                     legendgroup=sector, showlegend=first_in_legend, opacity=opacity,
                     line=dict(color=SECTOR_COLOURS[sector], width=line_width),
                 )
-                if detailed:
-                    trace.update(hovertext=np.repeat(label, points + 1), hoverinfo="text")
-                else:
-                    trace.update(hoverinfo="skip")
-                    mid = points // 2
-                    mid_lon.append(lon[mid::points + 1])
-                    mid_lat.append(lat[mid::points + 1])
-                    mid_text.append(label)
+                # the line itself takes no hover: invisible targets along it do, away from its ends, so a
+                # city's marker always wins the hover at the city and the line's tooltip shows along the line
+                trace.update(hoverinfo="skip")
+                along = (np.round(np.linspace(0.2, 0.8, HOVER_TARGETS) * (points - 1)).astype(int) if detailed
+                         else np.array([points // 2]))
+                index = (np.arange(len(part))[:, None] * (points + 1) + along[None, :]).ravel()
+                mid_lon.append(lon[index])
+                mid_lat.append(lat[index])
+                mid_text.append(np.repeat(label, len(along)))
                 traces.append(trace)
                 first_in_legend = False
     if mid_lon:
-        # one invisible hover target per arc instead of a label on every point
         traces.append(dict(
             type="scattergeo", lon=np.concatenate(mid_lon).astype(np.float32),
             lat=np.concatenate(mid_lat).astype(np.float32), mode="markers", marker=dict(size=8, opacity=0),
-            hovertext=np.concatenate(mid_text), hoverinfo="text", showlegend=False, name="City pairs",
+            hovertext=np.concatenate(mid_text), hoverinfo="text", showlegend=False, name=PAIR_HOVER,
         ))
     counts = selection.city_counts
     markers_hidden = max(0, len(counts) - MAX_MARKERS)
@@ -268,6 +273,90 @@ def map_figure(dataset: Dataset, selection: Selection, selected: str | None = No
         layout["annotations"] = [_empty_note()]
     return figure(traces, layout)
 
+
+
+#: the city-pairs chart lists at most this many pairs (the busiest); a note counts the rest
+MAX_PAIR_ROWS = 60
+PAIR_ROW_PX = 40
+PAIR_HEADER_PX = 34
+
+
+def _place(dataset: Dataset, city_id: str) -> str:
+    """'<b>Phuket</b><br>Thailand' (ASEAN) or '<b>Milwaukee</b><br>Wisconsin' (U.S.), escaped."""
+    c = dataset.cities.loc[city_id]
+    where = c["admin1"] if c["region"] == "US" and c["admin1"] else c["country"]
+    return f"<b>{html_escape(c['name'])}</b><br>{html_escape(where)}"
+
+
+def pairs_figure(dataset: Dataset, selection: Selection, by_country: bool = False, title: str | None = None,
+                 height: int | None = None) -> go.Figure:
+    """Who is paired with whom: one row per city pair, the ASEAN city on the left, the U.S. city on the right and
+    a line in the sector's colour between them, grouped by sector (by ASEAN country with ``by_country``)."""
+    pairs, _ = busiest_pairs(selection.links, limit=len(selection.links))
+    hidden = max(0, len(pairs) - MAX_PAIR_ROWS)
+    if hidden:
+        pairs = pairs.sort_values("projects", ascending=False, kind="stable").head(MAX_PAIR_ROWS)
+    names = dataset.index.city_names
+    pairs = pairs.assign(
+        group=[dataset.index.country_names.get(dataset.cities.at[a, "iso3"], "") if by_country else str(sec)
+               for a, sec in zip(pairs["asean_city_id"], pairs["sector"])],
+        order=[SECTORS.index(str(sec)) for sec in pairs["sector"]],
+        asean_name=[names[a] for a in pairs["asean_city_id"]],
+    )
+    pairs = pairs.sort_values(["group", "asean_name"] if by_country else ["order", "asean_name"], kind="stable")
+    y, rows_y = 0.9, []
+    headers = [] if pairs.empty else [
+        dict(text="<b>ASEAN city</b>", x=0.41, y=0, xanchor="right"), dict(text="<b>U.S. partner city</b>", x=0.59, y=0,
+                                                                        xanchor="left")]
+    headers = [dict(h, xref="x", yref="y", showarrow=False, yanchor="middle", font=dict(size=13, color=INK))
+               for h in headers]
+    for group, part in pairs.groupby("group", sort=False):
+        n = len(part)
+        headers.append(dict(text=f"<b>{html_escape(group)}</b> · {n} pair{'s' if n != 1 else ''}", x=0.5, y=y,
+                            xref="x", yref="y", showarrow=False, xanchor="center", yanchor="middle",
+                            font=dict(size=13, color=MUTED)))
+        y += PAIR_HEADER_PX / PAIR_ROW_PX
+        for _ in range(n):
+            rows_y.append(y)
+            y += 1.0
+    pairs = pairs.assign(y=rows_y)
+    traces: list[dict] = []
+    for sector in SECTORS:
+        part = pairs[pairs["sector"] == sector]
+        if part.empty:
+            continue
+        xs = np.tile([0.43, 0.57, np.nan], len(part))
+        ys = np.repeat(part["y"].to_numpy(float), 3)
+        ys[2::3] = np.nan
+        label = [f"{html_escape(names[a])} – {html_escape(names[u])} ({html_escape(sector)}): {k} project(s)"
+                 for a, u, k in zip(part["asean_city_id"], part["us_city_id"], part["projects"])]
+        traces.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=html_escape(sector),
+                           line=dict(color=SECTOR_COLOURS[sector], width=3),
+                           marker=dict(color=SECTOR_COLOURS[sector], size=9),
+                           hovertext=np.repeat(label, 3), hoverinfo="text", showlegend=False))
+    if not pairs.empty:
+        traces.append(dict(type="scatter", x=np.full(len(pairs), 0.41), y=pairs["y"].to_numpy(float), mode="text",
+                           text=[_place(dataset, a) for a in pairs["asean_city_id"]], textposition="middle left",
+                           hoverinfo="skip", showlegend=False, textfont=dict(size=13, color=INK)))
+        traces.append(dict(type="scatter", x=np.full(len(pairs), 0.59), y=pairs["y"].to_numpy(float), mode="text",
+                           text=[_place(dataset, u) for u in pairs["us_city_id"]], textposition="middle right",
+                           hoverinfo="skip", showlegend=False, textfont=dict(size=13, color=INK)))
+    annotations = headers
+    if hidden:
+        annotations.append(dict(text=f"The {MAX_PAIR_ROWS} pairs with the most projects are listed; {hidden:,} more "
+                                     "are in the table and the exports.", x=0.5, y=y, xref="x", yref="y",
+                                showarrow=False, font=dict(size=12, color=MUTED)))
+        y += 1
+    if pairs.empty:
+        annotations = [dict(_empty_note(), text="No city pairs match these filters")]
+    rows_px = max(y, 1.5) * PAIR_ROW_PX
+    layout = _base_layout(
+        title, height or int(rows_px + 24),
+        xaxis=dict(visible=False, range=[0, 1], fixedrange=True),
+        yaxis=dict(visible=False, range=[max(y, 1.5) - 0.5, -0.6], fixedrange=True),
+        showlegend=False, annotations=annotations, hovermode="closest",
+    )
+    return figure(traces, layout)
 
 
 def _bar_height(rows: int) -> int:

@@ -129,10 +129,14 @@ MAP_STATE_JS = """() => {
     const gaps = lon.filter(v => v === null || Number.isNaN(v)).length;
     arcs[t.name] = (arcs[t.name] || 0) + gaps;
   }
-  const markers = traces.filter(t => t.mode === 'markers');
+  // the invisible hover targets along the arcs are drawn as points too, but are no cities
+  const invisible = traces.filter(t => t.mode === 'markers' && t.marker && t.marker.opacity === 0);
+  const markers = traces.filter(t => t.mode === 'markers' && !invisible.includes(t));
+  const targets = invisible.reduce((n, t) => n + (t.lon || []).length, 0);
   return {
     outline_chars: countries ? (countries.getAttribute('d') || '').length : 0,
-    drawn_points: document.querySelectorAll('#map .scattergeo path.point').length,
+    drawn_points: document.querySelectorAll('#map .scattergeo path.point').length - targets,
+    hover_targets: targets,
     drawn_lines: document.querySelectorAll('#map .scattergeo path.js-line').length,
     arcs: arcs,
     markers: Object.fromEntries(markers.map(t => [t.name, (t.lon || []).length])),

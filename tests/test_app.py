@@ -52,7 +52,7 @@ def test_layout_holds_the_initial_figures(client):
                 walk(v)
 
     walk(layout)
-    assert set(graphs) == {"map", "chart-sectors", "chart-countries", "chart-agencies", "chart-timeline"}
+    assert set(graphs) == {"map", "chart-pairs", "chart-sectors", "chart-countries", "chart-agencies", "chart-timeline"}
     assert graphs[ids.MAP]["config"]["topojsonURL"] == "/assets/topojson/"
     # the name the export callback gives the unfiltered page, so the graphs need no redraw on load
     assert graphs[ids.MAP]["config"]["toImageButtonOptions"]["filename"] == file_stem("map", FilterState())

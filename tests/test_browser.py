@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.charts import CHARTS
 from dashboard.testing import MAP_STATE_JS, open_page
 
 pytestmark = pytest.mark.browser
@@ -128,7 +129,7 @@ def test_controls_are_labelled_and_graphs_described(server, browser, watch):
     for control in ("filter-sector", "filter-country", "filter-agency", "filter-city"):
         assert page.locator(f"label[for='{control}']").count() == 1
     labels = page.evaluate("() => [...document.querySelectorAll('.graph-frame')].map(e => e.getAttribute('aria-label'))")
-    assert len(labels) == 5 and all(labels)
+    assert len(labels) == len(CHARTS) and all(labels)
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement && document.activeElement.tagName") in ("INPUT", "BUTTON", "A", "DIV")

@@ -135,9 +135,9 @@ def test_menu_links_and_share_panel_carry_the_filters(demo):
     index = demo.index
     hrefs = re.findall(r'"href": "([^"]+)"', json.dumps(export_links("?sector=Water"), cls=PlotlyJSONEncoder))
     assert "export/briefing.pptx?sector=Water" in hrefs and "export/projects.csv?sector=Water" in hrefs
-    assert all(h.endswith("?sector=Water") for h in hrefs) and len(hrefs) == 2 + 5 * 4 + 2
+    assert all(h.endswith("?sector=Water") for h in hrefs) and len(hrefs) == 2 + 6 * 4 + 2
     # every chart in every format its registry entry offers: PNG, SVG, PDF and offline HTML
-    charts = ("map", "sectors", "countries", "agencies", "timeline")
+    charts = ("map", "pairs", "sectors", "countries", "agencies", "timeline")
     assert sorted(hrefs) == sorted([f"export/{c}.{f}?sector=Water" for c in charts for f in ("png", "svg", "pdf", "html")]
                                    + [f"export/{n}?sector=Water" for n in ("briefing.pptx", "briefing.pdf",
                                                                             "projects.csv", "projects.xlsx")])
@@ -380,12 +380,13 @@ def test_briefing_pptx_has_every_slide_with_sharp_pictures(client, chromium):
     deck = Presentation(io.BytesIO(r.data))
     slides = list(deck.slides)
     titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
-    assert titles[:6] == ["U.S.-ASEAN Smart Cities Partnership: briefing", "Partner cities and city pairs",
-                          "Projects by sector", "Projects by country", "Projects by lead agency", "Announcements by year"]
-    assert titles[6].startswith("Projects in view") and titles[-1] == "Sources"
+    assert titles[:7] == ["U.S.-ASEAN Smart Cities Partnership: briefing", "Partner cities and city pairs",
+                          "City pairs: who is paired with whom", "Projects by sector", "Projects by country",
+                          "Projects by lead agency", "Announcements by year"]
+    assert titles[7].startswith("Projects in view") and titles[-1] == "Sources"
     assert "Sector: Water" in slides[0].placeholders[1].text and "22 November 2026" in slides[0].placeholders[1].text
-    pictures = [sh for s in slides[1:6] for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) == 5
+    pictures = [sh for s in slides[1:7] for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 6
     assert all(_image(p.image.blob).size == (3200, 1440) for p in pictures)
     tables_ = [sh.table for s in slides if s.shapes.title.text.startswith("Projects in view") for sh in s.shapes
                if sh.has_table]
@@ -406,9 +407,10 @@ def test_briefing_pdf_has_the_same_pages(client, chromium):
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(r.data))
     texts = [p.extract_text() for p in reader.pages]
-    assert len(texts) >= 8  # title, map, four charts, projects, sources
+    assert len(texts) >= 9  # title, map, five charts, projects, sources
     assert "Smart Cities Partnership" in texts[0] and "Sector: Water" in texts[0] and "22 November 2026" in texts[0]
-    assert "Partner cities and city pairs" in texts[1] and "Announcements by year" in texts[5]
+    assert "Partner cities and city pairs" in texts[1] and "who is paired with whom" in texts[2]
+    assert "Announcements by year" in texts[6]
     assert any("Projects in view" in t for t in texts) and "Sources" in texts[-1]
     assert reader.metadata.title == "U.S.-ASEAN Smart Cities Partnership: briefing"
 

@@ -33,10 +33,10 @@ def test_one_line_trace_per_sector_with_gaps(demo):
 
 def test_markers_for_every_city_kind(demo):
     fig = figures.map_figure(demo, view(demo))
-    markers = {t.name: len(t.lon) for t in fig.data if t.mode == "markers"}
+    markers = {t.name: len(t.lon) for t in fig.data if t.mode == "markers" and t.name != figures.PAIR_HOVER}
     # the demo: six ASCN pilots, Cebu City (ASEAN, not a pilot), five U.S. cities; no filter, so no context markers
     assert markers == {"ASCN pilot city": 6, "Other ASEAN city": 1, "U.S. partner city": 5}
-    symbols = {t.name: t.marker.symbol for t in fig.data if t.mode == "markers"}
+    symbols = {t.name: t.marker.symbol for t in fig.data if t.mode == "markers" and t.name != figures.PAIR_HOVER}
     assert len(set(symbols.values())) == 3
 
 
@@ -93,7 +93,7 @@ def test_hover_text_is_escaped():
     fig = figures.map_figure(ds, view(ds))
     hover = " ".join(h for t in fig.data if t.mode == "markers" and t.text is not None for h in t.text)
     assert "<img" not in hover and "&lt;img" in hover
-    line_hover = " ".join(h for t in fig.data if t.mode == "lines" for h in t.hovertext)
+    line_hover = " ".join(h for t in fig.data if t.name == figures.PAIR_HOVER for h in t.hovertext)
     assert "<img" not in line_hover and "&lt;img" in line_hover
 
 
@@ -130,3 +130,64 @@ def test_headline_numbers(demo):
     # Phuket's two pairs and the Thai health records; Phuket and Bangkok plus the U.S. partners Milwaukee and Las Vegas
     assert thai["projects"] == 3 and thai["city pairs"] == 2 and not math.isnan(thai["cities"])
     assert thai == {"cities": 4, "countries": 2, "projects": 3, "city pairs": 2}
+
+
+def _pair_rows(fig):
+    """(left label, right label) per row of the city-pairs chart, top to bottom."""
+    left = next(t for t in fig.data if t.mode == "text" and t.textposition == "middle left")
+    right = next(t for t in fig.data if t.mode == "text" and t.textposition == "middle right")
+    return [(a.split("<br>")[0], b.split("<br>")[0]) for _, a, b in sorted(zip(left.y, left.text, right.text))]
+
+
+def test_pairs_chart_lists_every_pair_by_sector(demo):
+    fig = figures.pairs_figure(demo, view(demo))
+    assert _pair_rows(fig) == [  # Water first (the vocabulary's order), then Transportation; ASEAN cities A-Z
+        ("<b>Ho Chi Minh City</b>", "<b>San Francisco</b>"), ("<b>Johor Bahru</b>", "<b>Washington, DC</b>"),
+        ("<b>Phuket</b>", "<b>Milwaukee</b>"), ("<b>Kuala Lumpur</b>", "<b>Dallas</b>"),
+        ("<b>Phuket</b>", "<b>Las Vegas</b>")]
+    groups = [a.text for a in fig.layout.annotations if "pair" in a.text]
+    assert groups == ["<b>Water</b> · 3 pairs", "<b>Transportation</b> · 2 pairs"]
+    lines = {t.name: t.line.color for t in fig.data if t.mode == "lines+markers"}
+    assert lines == {"Water": SECTOR_COLOURS["Water"], "Transportation": SECTOR_COLOURS["Transportation"]}
+    right = next(t for t in fig.data if t.mode == "text" and t.textposition == "middle right")
+    assert "<b>Milwaukee</b><br>Wisconsin" in right.text  # U.S. cities carry their state
+
+
+def test_pairs_chart_groups_by_country_and_follows_filters(demo):
+    fig = figures.pairs_figure(demo, view(demo, countries=("MYS",)), by_country=True)
+    assert _pair_rows(fig) == [("<b>Johor Bahru</b>", "<b>Washington, DC</b>"), ("<b>Kuala Lumpur</b>", "<b>Dallas</b>")]
+    assert [a.text for a in fig.layout.annotations if "pair" in a.text] == ["<b>Malaysia</b> · 2 pairs"]
+    empty = figures.pairs_figure(demo, view(demo, sectors=("Health",)))
+    assert [a.text for a in empty.layout.annotations] == ["No city pairs match these filters"]
+
+
+def test_pairs_chart_lists_the_busiest_and_counts_the_rest():
+    from dashboard.data import make_dataset
+    from dashboard.data.build import city, project
+
+    cities = [city("phuket", "Phuket", "THA", 98.3981, 7.89059), city("boston", "Boston", "USA", -71.05977, 42.35843)]
+    cities += [city(f"us-{i}", f"Town <{i}>", "USA", -100 + i * 0.1, 40.0) for i in range(figures.MAX_PAIR_ROWS + 4)]
+    rows = [project(f"p{i}", asean=["phuket"], us=[f"us-{i}"]) for i in range(figures.MAX_PAIR_ROWS + 4)]
+    rows += [project("busy-1", asean=["phuket"], us=["boston"]), project("busy-2", asean=["phuket"], us=["boston"])]
+    ds = make_dataset(cities, rows)
+    fig = figures.pairs_figure(ds, view(ds))
+    pairs = _pair_rows(fig)
+    assert len(pairs) == figures.MAX_PAIR_ROWS and ("<b>Phuket</b>", "<b>Boston</b>") in pairs
+    assert any("5 more" in a.text for a in fig.layout.annotations)
+    assert all("<" not in label.replace("<b>", "").replace("</b>", "") for _, label in pairs)  # names are escaped
+
+
+def test_cities_win_the_hover_and_lines_hover_along_their_length(demo):
+    fig = figures.map_figure(demo, view(demo))
+    lines = [i for i, t in enumerate(fig.data) if t.mode == "lines"]
+    cities = [i for i, t in enumerate(fig.data) if t.mode == "markers" and t.name != figures.PAIR_HOVER]
+    assert max(lines) < min(cities)  # city markers are drawn above every line
+    assert all(fig.data[i].hoverinfo == "skip" for i in lines)
+    targets = next(t for t in fig.data if t.name == figures.PAIR_HOVER)
+    assert len(targets.lon) == 5 * figures.HOVER_TARGETS and targets.marker.opacity == 0
+    by_name = demo.cities.set_index("name")
+    for lon, lat, text in zip(targets.lon, targets.lat, targets.hovertext):
+        ends = text.split(" (")[0].split(" – ")
+        for end in ends:  # no target sits on its own line's ends, where the cities' markers are
+            c = by_name.loc[end]
+            assert np.hypot((lon - c["lon"] + 180) % 360 - 180, lat - c["lat"]) > 5, (text, end)

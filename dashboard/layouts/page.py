@@ -14,7 +14,7 @@ from dashboard.layouts.details import city_details
 from dashboard.layouts.menus import toolbar
 from dashboard.layouts.table import projects_table
 from dashboard.model.dataset import Dataset
-from dashboard.model.render import Rendered
+from dashboard.model.render import Rendered, counted
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud"]}
@@ -90,8 +90,10 @@ def matching_cities(dataset: Dataset, text: object, selected: object, limit: int
 
 
 def headlines(numbers: dict[str, int]) -> list:
+    """One card per headline number, its noun singular or plural as the number needs."""
     return [html.Li(className="stat", children=[html.Span(f"{v:,}", className="stat-value"),
-                                               html.Span(k.capitalize(), className="stat-label")])
+                                               html.Span(counted(v, k).split(" ", 1)[1].capitalize(),
+                                                         className="stat-label")])
             for k, v in numbers.items()]
 
 

@@ -28,6 +28,17 @@ SORTABLE: dict[str, str] = {"title": "title", "sector": "sector", "lead_agency":
                             "announced": "announced_date", "source": "source"}
 
 
+#: the headline numbers' nouns, singular and plural: the caption and the page count in the same words
+NOUNS: dict[str, tuple[str, str]] = {"cities": ("city", "cities"), "countries": ("country", "countries"),
+                                     "projects": ("project", "projects"), "city pairs": ("city pair", "city pairs")}
+
+
+def counted(n: int, key: str) -> str:
+    """'1 city pair', '10 city pairs': a headline number in words."""
+    one, many = NOUNS[key]
+    return f"{n:,} {one if n == 1 else many}"
+
+
 @dataclass(frozen=True)
 class Rendered:
     """The content of every part of the page for one state."""
@@ -108,10 +119,15 @@ def render(dataset: Dataset, state: FilterState) -> Rendered:
     described = state.describe(dataset.index)
     meta = built["map"].layout.meta
     drawn, hidden = meta["pairs_drawn"], meta["pairs_hidden"]
+    headlines = figures.headline_numbers(dataset, selection)
     map_caption = (
-        f"Map of {len(map_selection.city_counts):,} partner cities and {drawn + hidden:,} city pairs "
-        f"({described})" + (f"; {dataset.index.city_names[state.city]} highlighted" if state.city else "") + "."
-    )
+        f"Map of {counted(len(map_selection.city_counts), 'cities')} and {counted(drawn + hidden, 'city pairs')} "
+        f"({described})")
+    if state.city:
+        map_caption += (f"; {dataset.index.city_names[state.city]} highlighted with "
+                        f"{counted(headlines['city pairs'], 'city pairs')} to "
+                        f"{counted(headlines['cities'] - 1, 'cities')}, as in the numbers above")
+    map_caption += "."
     if hidden:
         map_caption += (f" The {drawn:,} pairs with the most projects are drawn (line width grows with the number "
                         f"of projects); {hidden:,} more are counted in the charts and the table.")
@@ -123,7 +139,7 @@ def render(dataset: Dataset, state: FilterState) -> Rendered:
     if total > TABLE_LIMIT:
         table_caption += f". The first {TABLE_LIMIT:,} are listed; export the CSV for all of them."
     return Rendered(
-        scope=scope, headlines=figures.headline_numbers(dataset, selection), figures=built,
+        scope=scope, headlines=headlines, figures=built,
         map_caption=map_caption, table=project_rows(dataset, selection, TABLE_LIMIT), table_caption=table_caption,
     )
 
