@@ -46,7 +46,8 @@ class Chart:
 CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("map", "Partner cities and city pairs",
           "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
-          lambda ds, scope: figures.map_figure(ds, scope.map_selection, selected=scope.state.city), "Map"),
+          lambda ds, scope: figures.map_figure(ds, scope.map_selection, selected=scope.state.city,
+                                               view=scope.state.view, focus=scope.selection), "Map"),
     Chart("pairs", "City pairs: who is paired with whom",
           "Chart listing each city pair, the ASEAN city on the left and the U.S. city on the right, joined by a line "
           "in the sector's colour, grouped by sector (or by country when a country is chosen)",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import html
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import geo, labels
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import Selection, country_counts
 from dashboard.vocab import SECTOR_COLOURS, SECTORS
@@ -166,12 +168,28 @@ def _city_kind(cities: pd.DataFrame) -> pd.Series:
                      index=cities.index)
 
 
-def map_figure(dataset: Dataset, selection: Selection, selected: str | None = None, title: str | None = None,
-               height: int | None = None) -> go.Figure:
-    """Partner cities as markers and city pairs as arcs (one trace per sector), Pacific-centred.
+def map_view(dataset: Dataset, selection: Selection, view: str | None) -> tuple[geo.View, bool]:
+    """The view the map shows (a chosen one, or the one that fits ``selection``) and whether it has the ASEAN
+    inset (the Pacific view: ASEAN is a tenth of its width, so an enlarged copy sits over the South Pacific)."""
+    if view in geo.VIEWS:
+        chosen = geo.VIEWS[view]
+    else:
+        shown = dataset.cities.loc[selection.city_counts.index]
+        if not shown.empty and len(shown) < len(dataset.cities):
+            chosen = geo.fit(shown["lon"].to_numpy(), shown["lat"].to_numpy(), set(shown["region"]))
+        else:
+            chosen = geo.VIEWS["pacific"]
+    return chosen, chosen is geo.VIEWS["pacific"]
+
+
+def map_figure(dataset: Dataset, selection: Selection, selected: str | None = None, view: str | None = None,
+               focus: Selection | None = None, title: str | None = None, height: int | None = None) -> go.Figure:
+    """Partner cities as markers, named, and city pairs as arcs (one trace per sector).
 
     ``selection`` decides which lines and cities are in force; cities outside it stay as faint
-    context. With ``selected``, that city's lines are drawn on top and the rest dimmed.
+    context. With ``selected``, that city's lines are drawn on top and the rest dimmed. ``view``
+    frames the map ('pacific', 'asean', 'us'); without it the map fits ``focus`` (default: the selection),
+    e.g. a chosen city and its partners.
     """
     traces: list[dict] = []
     cities = dataset.cities
@@ -230,49 +248,250 @@ def map_figure(dataset: Dataset, selection: Selection, selected: str | None = No
         if selected in counts.index and selected not in keep:
             keep = keep.append(pd.Index([selected]))
         counts = counts.loc[keep]
+    frame_view, inset = map_view(dataset, focus if focus is not None else selection, view)
+    traces += _city_traces(dataset, selection, counts, selected, markers_hidden, "geo")
+    if inset:
+        traces += _city_traces(dataset, selection, counts, selected, markers_hidden, "geo2", region="ASEAN")
+    paired = set(pairs["asean_city_id"]) | set(pairs["us_city_id"])
+    label_meta = {"geo": _label_candidates(dataset, counts, selected, paired, frame_view, inset=inset, main=True)}
+    if inset:
+        label_meta["geo2"] = _label_candidates(dataset, counts, selected, paired, geo.INSET_VIEW, inset=True, main=False)
+    look = dict(resolution=110, showcountries=True, countrycolor="#aab3bd", countrywidth=0.6,
+                showland=True, landcolor="#eceff2", showocean=True, oceancolor="#f6f9fc",
+                showlakes=False, coastlinecolor="#9aa4ae", coastlinewidth=0.6, showframe=False,
+                bgcolor="rgba(0,0,0,0)")
+    layout = _base_layout(
+        title, height,
+        meta={"pairs_drawn": len(pairs), "pairs_hidden": hidden, "cities_drawn": len(counts),
+              "cities_hidden": markers_hidden, "view": view or "fit", "inset": inset, "labels": label_meta},
+        margin=dict(l=0, r=0, t=40 if title else 0, b=56),
+        legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top", font=dict(size=12),
+                    itemclick="toggle", title=dict(text="")),
+        geo=dict(**frame_view.geo_layout(), **look, domain={"x": [0, 1], "y": [0, 1]}),
+    )
+    if inset:
+        layout["geo2"] = dict(**geo.INSET_VIEW.geo_layout(), **{**look, "showframe": True, "bgcolor": "#f6f9fc"},
+                              domain=geo.INSET_DOMAIN, framecolor="#5a6470", framewidth=1)
+        layout["annotations"] = [dict(text="ASEAN, enlarged", xref="paper", yref="paper",
+                                      x=sum(geo.INSET_DOMAIN["x"]) / 2, y=geo.INSET_DOMAIN["y"][1], xanchor="center",
+                                      yanchor="bottom", showarrow=False,
+                                      font=dict(size=11, color=MUTED))]
+    if selection.projects.empty:
+        layout["annotations"] = [*layout.get("annotations", []), _empty_note()]
+    traces, layout = label_sets(traces, {"template": TEMPLATE, **layout}, PAGE_SIZES)
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _city_traces(dataset: Dataset, selection: Selection, counts: pd.Series, selected: str | None,
+                 markers_hidden: int, geo_id: str, region: str | None = None) -> list[dict]:
+    """One marker trace per kind of city on subplot ``geo_id`` (``region``: only that region's cities)."""
+    cities = dataset.cities
     kind = _city_kind(cities)
     in_sel = cities.index.isin(counts.index)
     context = ~cities.index.isin(selection.city_counts.index)
+    where = (cities["region"] == region).to_numpy() if region else np.ones(len(cities), dtype=bool)
     position = np.arange(len(cities), dtype=np.int32)
+    traces = []
     for key, (label, colour, symbol) in CITY_KINDS.items():
-        mask = context if key == "other" else in_sel & (kind == key).to_numpy()
+        mask = (context if key == "other" else in_sel & (kind == key).to_numpy()) & where
         if key == "other" and (markers_hidden or mask.sum() > CONTEXT_LIMIT):
             continue  # thousands of faint context points would cost more to draw than they tell
         sub = cities[mask]
         if sub.empty:
             continue
         n = np.zeros(len(sub), dtype=np.int32) if key == "other" else counts.reindex(sub.index, fill_value=0).to_numpy(np.int32)
-        size = (7 + 2.2 * np.sqrt(n)).clip(7, 22) if key != "other" else np.full(len(sub), 6.0)
         line_w = np.where(sub.index == selected, 3, 1) if selected else 1
-        marker = dict(color=colour, symbol=symbol, size=size.astype(np.float32),
+        marker = dict(color=colour, symbol=symbol, size=marker_size(n, key == "other").astype(np.float32),
                       line=dict(color="#111111" if selected else "#ffffff", width=line_w))
         trace = dict(type="scattergeo", lon=sub["lon"].to_numpy(np.float32), lat=sub["lat"].to_numpy(np.float32),
-                     mode="markers", name=label, legendgroup="cities", marker=marker)
+                     mode="markers", name=label, legendgroup="cities", marker=marker, geo=geo_id,
+                     showlegend=geo_id == "geo")
         # names are static per city; the count rides in a typed array beside the city's position
         trace.update(text=dataset.index.city_hover[mask].tolist(), customdata=np.column_stack([position[mask], n]),
                      hovertemplate="%{text}<br>%{customdata[1]} project(s) in view<extra></extra>")
         traces.append(trace)
-    layout = _base_layout(
-        title, height,
-        meta={"pairs_drawn": len(pairs), "pairs_hidden": hidden, "cities_drawn": len(counts),
-              "cities_hidden": markers_hidden},
-        margin=dict(l=0, r=0, t=40 if title else 0, b=56),
-        legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top", font=dict(size=12),
-                    itemclick="toggle", title=dict(text="")),
-        geo=dict(
-            projection=dict(type="natural earth", rotation=dict(lon=-175)),
-            # Pacific-centred: from Myanmar (96°E) east across the dateline to Boston (71°W)
-            lonaxis=dict(range=[88, 296]), lataxis=dict(range=[-14, 58]),
-            resolution=110, showcountries=True, countrycolor="#aab3bd", countrywidth=0.6,
-            showland=True, landcolor="#eceff2", showocean=True, oceancolor="#f6f9fc",
-            showlakes=False, coastlinecolor="#9aa4ae", coastlinewidth=0.6, showframe=False,
-            bgcolor="rgba(0,0,0,0)",
-        ),
-    )
-    if selection.projects.empty:
-        layout["annotations"] = [_empty_note()]
-    return figure(traces, layout)
+    return traces
 
+
+def marker_size(projects: np.ndarray, context: bool = False) -> np.ndarray:
+    """Marker diameters (px): larger for busier cities; faint context markers small."""
+    if context:
+        return np.full(len(projects), 6.0)
+    return (7 + 2.2 * np.sqrt(projects)).clip(7, 22)
+
+
+def _label_candidates(dataset: Dataset, counts: pd.Series, selected: str | None, paired: set[str], view: geo.View,
+                      inset: bool, main: bool) -> list[list]:
+    """[lon, lat, name, priority] of the cities that want a name on this subplot.
+
+    Cities with a pair line are named; where the subplot shows one region only (the ASEAN or U.S.
+    view, the inset), every city in the selection is. On the main map beside the inset, ASEAN names
+    go to the inset.
+    """
+    cities = dataset.cities.loc[counts.index]
+    if main and inset:
+        cities = cities[cities["region"] != "ASEAN"]
+    elif not main:
+        cities = cities[cities["region"] == "ASEAN"]
+    every = len(view.regions) == 1
+    out = []
+    for cid, row in cities.iterrows():
+        if not (every or cid in paired or cid == selected):
+            continue
+        priority = 1e6 if cid == selected else float(counts.get(cid, 0)) + (1000.0 if cid in paired else 0.0)
+        out.append([round(float(row["lon"]), 5), round(float(row["lat"]), 5), str(row["name"]), priority])
+    return out
+
+
+#: plot-area sizes (px) the page's map is labelled for, and how the ASEAN inset is arranged at each: the browser
+#: shows the set for the largest width that fits (assets/map_labels.js). 1068 px is the map at a 1440 px screen,
+#: 364 x 394 the map on a 390 px phone, where the inset goes below the Pacific rather than over it.
+PAGE_SIZES: tuple[tuple[int, int, str], ...] = ((1068, 511, "overlay"), (900, 430, "overlay"), (600, 300, "overlay"),
+                                                (364, 394, "stacked"))
+#: where the main map and the inset sit in each arrangement (paper fractions), and the inset's caption
+ARRANGEMENTS: dict[str, dict] = {
+    "overlay": {"geo.domain.y": [0, 1], "geo2.domain.x": geo.INSET_DOMAIN["x"], "geo2.domain.y": geo.INSET_DOMAIN["y"],
+                "annotations[0].x": sum(geo.INSET_DOMAIN["x"]) / 2, "annotations[0].y": geo.INSET_DOMAIN["y"][1]},
+    "stacked": {"geo.domain.y": [0.57, 1], "geo2.domain.x": [0.02, 0.98], "geo2.domain.y": [0, 0.51],
+                "annotations[0].x": 0.5, "annotations[0].y": 0.51},
+}
+LABEL_TRACE = "City names"
+
+
+def add_labels(fig: go.Figure, sizes: tuple[tuple[int, int, str], ...], left: float = 0.0,
+               top: float = 0.0) -> go.Figure:
+    """``fig`` with its city names laid out again for these plot-area sizes (an export lays them out for its own
+    size); see `label_sets`."""
+    spec = fig.to_plotly_json()
+    data, layout = label_sets(spec["data"], spec["layout"], sizes, left, top)
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def label_sets(data: list[dict], layout: dict, sizes: tuple[tuple[int, int, str], ...], left: float = 0.0,
+               top: float = 0.0) -> tuple[list[dict], dict]:
+    """Traces and layout with a set of city-name traces per plot-area size (the first visible), laid out so that
+    no two names overlap and none covers a marker; ``layout.meta.label_sets`` tells the browser which traces
+    (and, with the ASEAN inset, which arrangement) each size uses.
+
+    The candidates ride in ``layout.meta.labels`` (per subplot: lon, lat, name, priority). Existing name
+    traces are replaced.
+    """
+    meta = dict(layout.get("meta") or {})
+    wanted = meta.get("labels") or {}
+    inset = bool(meta.get("inset"))
+    data = [t for t in data if t.get("name") != LABEL_TRACE]
+    sets, new = [], []
+    for i, (width, height, arrangement) in enumerate(sizes):
+        relayout = ARRANGEMENTS[arrangement] if inset else {}
+        domains = {geo_id: dict((layout.get(geo_id) or {}).get("domain") or {"x": [0, 1], "y": [0, 1]})
+                   for geo_id in wanted}
+        for key, value in relayout.items():
+            name, _, axis = key.partition(".domain.")
+            if axis and name in domains:
+                domains[name][axis] = value
+        indices, named, in_view = [], 0, 0
+        for geo_id, candidates in wanted.items():
+            trace, seen = _label_trace(data, geo_id, candidates, layout[geo_id], domains[geo_id], left, top, width,
+                                       height, visible=i == 0,
+                                       blocked=_inset_box(layout, domains, left, top, width, height)
+                                       if geo_id == "geo" and inset else None)
+            in_view += seen
+            if trace is not None:
+                indices.append(len(data) + len(new))
+                new.append(trace)
+                named += len(trace["text"])
+        sets.append({"width": width, "traces": indices, "layout": relayout, "named": named, "wanted": in_view})
+    meta["label_sets"] = sets
+    layout = dict(layout, meta=meta)
+    for key, value in (sets[0]["layout"] if sets else {}).items():  # the first arrangement is the one drawn
+        name, _, axis = key.partition(".domain.")
+        if axis:
+            layout[name] = {**layout[name], "domain": {**layout[name].get("domain", {}), axis: value}}
+        else:
+            notes = [dict(a) for a in layout["annotations"]]
+            notes[0][key.rsplit(".", 1)[1]] = value
+            layout["annotations"] = notes
+    return [*data, *new], layout
+
+
+def _label_trace(data: list[dict], geo_id: str, candidates: list[list], sub: dict, domain: dict, left: float,
+                 top: float, width: float, height: float, visible: bool,
+                 blocked: tuple[float, float, float, float] | None) -> tuple[dict | None, int]:
+    """The name trace of one subplot (None if no name fits), and how many candidates lie in its view."""
+    if not candidates:
+        return None, 0
+    view = _view_of(sub)
+    dx, dy = domain.get("x", [0, 1]), domain.get("y", [0, 1])
+    area = (left + width * dx[0], top + height * (1 - dy[1]), left + width * dx[1], top + height * (1 - dy[0]))
+    frame = view.frame(area[0], area[1], area[2] - area[0], area[3] - area[1])
+    area = frame.visible_box()  # plotly clips the subplot to its fitted box: names must stay inside it
+    # obstacles: every marker on this subplot (context ones included)
+    lon, lat, radius = [], [], []
+    for t in data:
+        marker = t.get("marker") or {}
+        if t.get("type") == "scattergeo" and t.get("mode") == "markers" and t.get("geo", "geo") == geo_id \
+                and marker.get("opacity", 1) != 0:
+            lons = _values(t["lon"])
+            lon.append(lons)
+            lat.append(_values(t["lat"]))
+            radius.append(np.broadcast_to(_values(marker.get("size", 6.0)), lons.shape) / 2)
+    obstacles = np.empty((0, 3))
+    if lon:
+        x, y = frame.project(np.concatenate(lon), np.concatenate(lat))
+        obstacles = np.column_stack([x, y, np.concatenate(radius)])
+    cx, cy = frame.project([c[0] for c in candidates], [c[1] for c in candidates])
+    # each candidate's own marker: the obstacle at its position (else a small one of its own)
+    markers = [*obstacles.tolist()]
+    own = []
+    for x, y in zip(cx, cy):
+        d = np.hypot(obstacles[:, 0] - x, obstacles[:, 1] - y) if len(obstacles) else np.array([])
+        if len(d) and d.min() < 0.5:
+            own.append(int(d.argmin()))
+        else:
+            own.append(len(markers))
+            markers.append([x, y, 3.0])
+    placed = labels.place(np.array(markers), [labels.Candidate(m, c[2], c[3]) for m, c in zip(own, candidates)],
+                          area, blocked=blocked)
+    in_view = int(np.sum((cx >= area[0]) & (cx <= area[2]) & (cy >= area[1]) & (cy <= area[3])))
+    keep = [i for i, m in enumerate(own) if m in placed]
+    if not keep:
+        return None, in_view
+    # invisible markers the size of the cities' own: plotly sets text beside a trace's markers, so each name
+    # keeps clear of its city's marker exactly as laid out (labels.label_box)
+    sizes = np.array([2 * markers[own[i]][2] for i in keep], np.float32)
+    return dict(type="scattergeo", geo=geo_id, name=LABEL_TRACE, mode="markers+text", visible=visible,
+                showlegend=False, hoverinfo="skip", marker=dict(size=sizes, opacity=0),
+                lon=np.array([candidates[i][0] for i in keep], np.float32),
+                lat=np.array([candidates[i][1] for i in keep], np.float32),
+                text=[html_escape(candidates[i][2]) for i in keep],
+                textposition=[placed[own[i]][0] for i in keep],
+                textfont=dict(family=FONT, size=labels.FONT_SIZE, color=INK, shadow=LABEL_HALO)), in_view
+
+
+def _values(value: object) -> np.ndarray:
+    """A trace's array as numbers: plotly's JSON writes NumPy arrays as {"dtype", "bdata"} (base64)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype(float)
+    return np.asarray(value, dtype=float)
+
+
+def _view_of(sub: dict) -> geo.View:
+    """The view a geo subplot's layout frames."""
+    return geo.View(tuple(sub["lonaxis"]["range"]), tuple(sub["lataxis"]["range"]),
+                    sub["projection"]["rotation"]["lon"], frozenset())
+
+
+#: a white halo keeps names legible over lines and coastlines
+LABEL_HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"
+
+
+def _inset_box(layout: dict, domains: dict, left: float, top: float, width: float,
+               height: float) -> tuple[float, float, float, float]:
+    """The inset's frame in pixels, with its caption above it: names on the main map keep out of it."""
+    x, y = domains.get("geo2", layout["geo2"]["domain"])["x"], domains.get("geo2", layout["geo2"]["domain"])["y"]
+    x0, y0, x1, y1 = _view_of(layout["geo2"]).frame(left + width * x[0], top + height * (1 - y[1]),
+                                                     width * (x[1] - x[0]), height * (y[1] - y[0])).visible_box()
+    return x0 - 2, y0 - 20, x1 + 2, y1 + 2
 
 
 #: the city-pairs chart lists at most this many pairs (the busiest); a note counts the rest

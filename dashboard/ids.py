@@ -9,8 +9,11 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     STATUS = "filter-status"
     CITY = "filter-city"
     RESET = "filter-reset"
+    FILTERS = "filters"
     #: the control of each filter, by its URL parameter (`dashboard.model.filters.FILTERS`)
-    CONTROLS = {"sector": SECTOR, "country": COUNTRY, "agency": AGENCY, "status": STATUS, "city": CITY}
+    MAP_VIEW = "map-view"
+    CONTROLS = {"sector": SECTOR, "country": COUNTRY, "agency": AGENCY, "status": STATUS, "city": CITY,
+                "view": MAP_VIEW}
     NOTICE = "link-notice"
     HEADLINES = "headlines"
     MAP = "map"

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -130,8 +131,12 @@ MAP_STATE_JS = """() => {
     arcs[t.name] = (arcs[t.name] || 0) + gaps;
   }
   // the invisible hover targets along the arcs are drawn as points too, but are no cities
-  const invisible = traces.filter(t => t.mode === 'markers' && t.marker && t.marker.opacity === 0);
-  const markers = traces.filter(t => t.mode === 'markers' && !invisible.includes(t));
+  // and so are the invisible markers the city names sit beside
+  const invisible = traces.filter(t => t.visible === true && String(t.mode).includes('markers') && t.marker &&
+                                       t.marker.opacity === 0);
+  // the main map's markers (the ASEAN inset draws its cities a second time)
+  const markers = traces.filter(t => t.mode === 'markers' && !invisible.includes(t) && (t.geo || 'geo') === 'geo');
+  const inset = traces.filter(t => t.mode === 'markers' && !invisible.includes(t) && t.geo === 'geo2');
   const targets = invisible.reduce((n, t) => n + (t.lon || []).length, 0);
   return {
     outline_chars: countries ? (countries.getAttribute('d') || '').length : 0,
@@ -140,6 +145,7 @@ MAP_STATE_JS = """() => {
     drawn_lines: document.querySelectorAll('#map .scattergeo path.js-line').length,
     arcs: arcs,
     markers: Object.fromEntries(markers.map(t => [t.name, (t.lon || []).length])),
+    inset_points: inset.reduce((n, t) => n + (t.lon || []).length, 0),
     // [name, projects in view] for every labelled marker
     cities: markers.filter(t => t.text && t.customdata).flatMap(t => Array.from(t.text).map((text, i) => [
       text.replace(/<[^>]+>/g, '|').split('|').filter(Boolean)[0], Number(t.customdata[i][1])])),
@@ -185,3 +191,75 @@ def filter_body(deps: list[dict], trigger: str, values: dict | None = None) -> d
         "state": [{"id": x["id"], "property": x["property"], "value": current.get(f"{x['id']}.{x['property']}")}
                   for x in cb.get("state", [])],
     }
+
+
+#: every city marker drawn on the map, by its position in the dataset: {name, x, y (viewport px), geo}; where a
+#: city is drawn twice (the main map and the ASEAN inset) the inset's, where it is larger
+CITY_MARKERS_JS = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot'); const full = gd._fullLayout;
+  const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+  const out = {};
+  for (const t of gd._fullData) {
+    if (!(t.visible === true && String(t.mode).includes('markers') && t.customdata && !(t.marker && t.marker.opacity === 0))) continue;
+    const g = t.geo || 'geo'; const proj = full[g]._subplot.projection; const clip = proj.clipExtent();
+    for (let i = 0; i < t.lon.length; i++) {
+      const p = proj([t.lon[i], t.lat[i]]);
+      if (!p || p[0] < clip[0][0] || p[0] > clip[1][0] || p[1] < clip[0][1] || p[1] > clip[1][1]) continue;
+      const pos = Number(t.customdata[i][0]);
+      const name = t.text[i].replace(/<[^>]+>/g, '|').split('|').filter(Boolean)[0];
+      if (!out[pos] || g === 'geo2') out[pos] = {name: name, x: svg.left + p[0], y: svg.top + p[1], geo: g};
+    }
+  }
+  return out;
+}"""
+
+#: the boxes (viewport px) of the city names the map shows: [name, left, top, right, bottom]
+NAME_BOXES_JS = """() => [...document.querySelectorAll('#map .scattergeo text')]
+  .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([n, r]) => n && r.width > 0)
+  .map(([n, r]) => [n, r.left, r.top, r.right, r.bottom])"""
+
+
+def open_every_city(page, url: str) -> tuple[dict[str, str], int]:
+    """Click each city's marker on the map at ``url`` (positions taken from the figure), through the chooser
+    where one opens; returns {city name: the title of the panel that opened} and how often the chooser opened.
+
+    After each city the panel is closed and the map is back at its first frame before the next click."""
+    frame_js = "() => JSON.stringify(document.querySelector('#map .js-plotly-plot')._fullLayout.geo.lonaxis.range)"
+    page.goto(url)
+    page.wait_for_function("() => document.querySelector('#map .geo .countries path')", timeout=30000)
+    page.wait_for_load_state("networkidle")
+    first = page.evaluate(frame_js)
+    opened, choosers = {}, 0
+    page.evaluate("() => { window.__mapDrawn = true; }")
+    for position in sorted(page.evaluate(CITY_MARKERS_JS)):
+        # the map redrawn since the panel closed, at its first frame
+        page.wait_for_function(f"() => window.__mapDrawn && ({frame_js})() === {first!r} && "
+                               "!document.querySelector('.details:not([hidden])')", timeout=10000)
+        page.wait_for_timeout(100)
+        city = page.evaluate(CITY_MARKERS_JS)[position]
+        page.mouse.click(city["x"], city["y"])
+        chooser = page.locator(".city-chooser")
+        try:
+            chooser.wait_for(state="visible", timeout=600)
+        except Exception:  # noqa: BLE001 - no chooser: the click went straight to the city
+            pass
+        else:
+            choosers += 1
+            # each choice reads "Name, Country"
+            chooser.get_by_role("button", name=re.compile("^" + re.escape(city["name"]) + ",")).click()
+        try:
+            page.wait_for_function("(n) => { const t = document.querySelector('.details:not([hidden]) h2');"
+                                   " return t && t.textContent === n; }", arg=city["name"], timeout=5000)
+        except Exception:  # noqa: BLE001 - reported below as the wrong (or no) panel
+            pass
+        opened[city["name"]] = page.evaluate("() => { const t = document.querySelector('.details:not([hidden]) h2');"
+                                             " return t ? t.textContent : null; }")
+        if opened[city["name"]] is not None:
+            page.evaluate("() => { window.__mapDrawn = false; document.querySelector('#map .js-plotly-plot')"
+                          ".once('plotly_afterplot', () => { window.__mapDrawn = true; }); }")
+            page.locator(".details:not([hidden]) button.close").click()
+        else:
+            page.goto(url)
+            page.wait_for_function("() => document.querySelector('#map .geo .countries path')", timeout=30000)
+            page.evaluate("() => { window.__mapDrawn = true; }")
+    return opened, choosers

@@ -13,7 +13,9 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dashboard.testing import Watch, launch, open_page  # noqa: E402
 
-PAGES = [("all", "/"), ("water", "/?sector=Water"), ("phuket", "/?city=phuket"), ("empty", "/?sector=Health&country=USA")]
+PAGES = [("all", "/"), ("asean", "/?view=asean"), ("tha", "/?country=THA"), ("singapore", "/?city=singapore"),
+         ("water", "/?sector=Water"), ("innovation", "/?sector=Innovation%20%26%20Research"),
+         ("empty", "/?sector=Health&country=USA")]
 
 
 def main() -> int:

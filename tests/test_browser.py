@@ -29,7 +29,8 @@ def test_map_draws_outlines_every_city_and_every_pair(server, browser, watch):
     state = map_state(page)
     assert state["outline_chars"] > 10000  # the country outlines were fetched from the app and drawn
     # the demo data: twelve cities (six ASCN pilots, Cebu City, five U.S.), three water and two transport pairs
-    assert state["drawn_points"] == 12
+    assert state["drawn_points"] == 12 + 7  # and the seven ASEAN cities again, in the enlarged inset
+    assert state["inset_points"] == 7
     assert state["markers"] == {"ASCN pilot city": 6, "Other ASEAN city": 1, "U.S. partner city": 5}
     assert state["arcs"] == {"Water": 3, "Transportation": 2}
     assert state["drawn_lines"] == 2

@@ -56,8 +56,22 @@ def test_from_controls_drops_unknown_values_and_wrong_types(allowed):
 def test_control_values_round_trip(allowed):
     state = FilterState(sectors=("Water",), countries=("THA",), city="phuket")
     values = filters.control_values(state)
-    assert values == {"sector": ["Water"], "country": ["THA"], "agency": [], "status": [], "city": "phuket"}
+    assert values == {"sector": ["Water"], "country": ["THA"], "agency": [], "status": [], "city": "phuket",
+                      "view": ""}  # the view picker shows "fit to selection" as ""
     assert filters.from_controls(values, allowed) == state
+    framed = FilterState(sectors=("Water",), view="asean")
+    assert filters.from_controls(filters.control_values(framed), allowed) == framed
+
+
+def test_the_map_view_rides_in_the_link_but_is_no_filter(allowed, tiny):
+    state, ignored = filters.parse_query("?sector=water&view=ASEAN", allowed)
+    assert state == FilterState(sectors=("Water",), view="asean") and ignored == []
+    assert filters.to_query(state) == "?sector=Water&view=asean"
+    assert state.describe(allowed) == "Sector: Water"  # titles name filters, not the frame
+    assert filters.file_tag(state) == "water-asean"
+    assert filters.parse_query("?view=moon", allowed) == (FilterState(), ["view 'moon'"])
+    everything = filters.apply(tiny, FilterState())
+    assert filters.apply(tiny, FilterState(view="us")).projects.equals(everything.projects)
 
 
 def test_query_round_trip(allowed):

@@ -238,7 +238,8 @@ def test_browser_downloads_only_the_small_bundle_and_the_map_draws(server, brows
     assert version == manifest["plotly_js_version"]
     assert any("/assets/topojson/" in u for u in sizes)  # config.topojsonURL: outlines from the app itself
     assert state["outline_chars"] > 10000
-    assert state["drawn_points"] == 12  # the demo data's twelve cities
+    assert state["drawn_points"] == 12 + 7  # and the seven ASEAN cities again, in the enlarged inset
+    assert state["inset_points"] == 7  # the demo data's twelve cities
     assert state["markers"] == {"ASCN pilot city": 6, "Other ASEAN city": 1, "U.S. partner city": 5}  # decoded from typed arrays
     assert re.fullmatch(r"usascp-map-\d{4}-\d{2}-\d{2}\.png", filename)  # named for the filters and the day
     watch.assert_clean()

@@ -14,8 +14,14 @@ from pathlib import Path
 import pytest
 
 from dashboard import DEFAULT_DATA_DIR
+from dashboard.app import create_app
 from dashboard.data import load_dataset
+from dashboard.figures import PAGE_SIZES
+from dashboard.model.filters import FilterState
+from dashboard.model.render import render
+from dashboard.testing import LiveServer, open_every_city, open_page
 from dashboard.vocab import SECTORS, STATUSES
+from tests.mapcheck import assert_names_clear
 
 SHIPPED_DIR = Path(os.environ.get("USASCP_TEST_DATA_DIR") or DEFAULT_DATA_DIR)
 
@@ -113,3 +119,22 @@ def test_cities_near_known_centres(shipped):
     for cid, lat, lon in (("phuket", 7.884, 98.389), ("singapore", 1.290, 103.852), ("hillsboro-or", 45.523, -122.989),
                           ("nay-pyi-taw", 19.763, 96.078), ("washington-dc", 38.895, -77.037)):
         assert km(c.loc[cid, "lat"], c.loc[cid, "lon"], lat, lon) < 10, cid
+
+
+@pytest.mark.parametrize("size_index", [0, len(PAGE_SIZES) - 1])  # the map at 1440 px and on a 390 px phone
+def test_shipped_map_names_never_overlap_or_cover_a_marker(shipped, size_index):
+    fig = render(shipped, FilterState()).figures["map"]
+    shown = assert_names_clear(fig, size_index)
+    assert shown >= (15 if size_index == 0 else 6)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_every_shipped_city_opens_its_own_panel(shipped, browser, watch, width, height):
+    live = LiveServer(create_app(shipped))
+    try:
+        opened, choosers = open_every_city(open_page(browser, watch, width=width, height=height), live.url + "/")
+    finally:
+        live.stop()
+    assert len(opened) == len(shipped.cities) and all(opened[name] == name for name in opened), opened
+    watch.assert_clean()

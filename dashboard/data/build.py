@@ -17,6 +17,7 @@ from dashboard.data.gazetteer import load_countries, normalise
 from dashboard.data.issues import DataError, DataIssue
 from dashboard.data.validate_cities import check_cities, loose_city_ids
 from dashboard.data.validate_projects import check_projects
+from dashboard.geo import VIEW_LABELS, VIEWS
 from dashboard.model.dataset import Choices, Codes, Dataset, Index
 from dashboard.vocab import CITY_PROPERTIES, LIST_SEPARATOR, PROJECT_COLUMNS, SECTORS, STATUSES
 
@@ -120,6 +121,7 @@ def _choices(cities: pd.DataFrame, projects: pd.DataFrame, project_countries: pd
         "agency": {normalise(a): a for a in agencies},
         "country": {},
         "city": {},
+        "view": {normalise(v): v for v in VIEWS} | {normalise(label): v for v, label in VIEW_LABELS.items()},
     }
     for iso3 in used:
         c = table[iso3]
@@ -130,7 +132,8 @@ def _choices(cities: pd.DataFrame, projects: pd.DataFrame, project_countries: pd
             lookup["city"][normalise(name)] = cid
     for cid in city_ids:
         lookup["city"][normalise(cid)] = cid
-    values = {"sector": SECTORS, "country": used, "agency": agencies, "status": STATUSES, "city": city_ids}
+    values = {"sector": SECTORS, "country": used, "agency": agencies, "status": STATUSES, "city": city_ids,
+              "view": tuple(VIEWS)}
     return Choices(values, lookup)
 
 

@@ -30,6 +30,7 @@ import plotly.graph_objects as go
 from dashboard import PACKAGE_DIR
 from dashboard.charts import CHARTS
 from dashboard.exports.common import PRODUCT, BadRequest, Unavailable, script_json, source_line
+from dashboard import figures
 from dashboard.figures import FONT, INK, MUTED, html_escape
 from dashboard.model.dataset import Dataset
 from dashboard.model.render import Rendered
@@ -243,7 +244,20 @@ atexit.register(RENDERER.close)
 
 
 def render(jobs: list[tuple[go.Figure, str, Size]]) -> list[bytes]:
-    return RENDERER.render(jobs)
+    """Images of each (figure, format, size); a map's city names are laid out again for the image's size."""
+    return RENDERER.render([(sized(fig, size), fmt, size) for fig, fmt, size in jobs])
+
+
+def sized(fig: go.Figure, size: Size) -> go.Figure:
+    """``fig`` with its city names (if it has any) laid out for a plot of ``size``, less the figure's margins."""
+    meta = fig.layout.meta
+    if not isinstance(meta, dict) or not meta.get("labels"):
+        return fig
+    m = fig.layout.margin
+    left, top = m.l or 0, m.t or 0
+    width, height = size.width - left - (m.r or 0), size.height - top - (m.b or 0)
+    arrangement = "stacked" if height > width * 0.9 else "overlay"
+    return figures.add_labels(fig, ((width, height, arrangement),), left=left, top=top)
 
 
 def chart_image(dataset: Dataset, rendered: Rendered, chart: str, fmt: str, size: Size, date=None) -> bytes:

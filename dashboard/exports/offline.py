@@ -15,6 +15,8 @@ from html import escape
 
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
+from dashboard import PACKAGE_DIR
+
 from dashboard.charts import CHARTS
 from dashboard.exports.common import PRODUCT, file_stem, script_json, source_line
 from dashboard.exports.images import decorate, geo_assets_js, subtitle
@@ -22,13 +24,14 @@ from dashboard.model.dataset import Dataset
 from dashboard.model.render import Rendered
 from dashboard.server.plotlyjs import BundleError, load_bundle
 
-#: renders the JSON block into #chart; shared by the offline file (inlined) and the embed page (served)
+#: renders the JSON block into #chart, then shows the map's names for its size (the page's own script);
+#: shared by the offline file (inlined) and the embed page (served)
 RENDER_JS = """(function () {
   var spec = JSON.parse(document.getElementById('figure-data').textContent);
   var el = document.getElementById('chart');
   Plotly.newPlot(el, spec.data, spec.layout, spec.config);
 })();
-"""
+""" + (PACKAGE_DIR / "assets" / "map_labels.js").read_text(encoding="utf-8")
 
 STYLE = """
 html, body { margin: 0; height: 100%; background: #fff; color: #1b1f24;

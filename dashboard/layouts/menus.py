@@ -83,5 +83,8 @@ def share_menu() -> html.Details:
 
 
 def toolbar() -> html.Div:
-    """The Export and Share menus, above the headline numbers."""
-    return html.Div(className="toolbar", children=[export_menu(), share_menu()])
+    """The Export and Share menus, above the headline numbers (and, on a phone, a jump to the filters)."""
+    return html.Div(className="toolbar", children=[
+        html.A("Filters", href=f"#{ids.FILTERS}", className="button subtle filters-jump"),
+        export_menu(), share_menu(),
+    ])

@@ -9,6 +9,7 @@ from dash import dcc, html
 from dashboard.charts import CHARTS, Chart
 from dashboard.data.gazetteer import normalise
 from dashboard.exports.common import file_stem
+from dashboard.geo import VIEW_LABELS
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
 from dashboard.layouts.menus import toolbar
@@ -51,7 +52,7 @@ def _labelled(label: str, control, control_id: str, help_text: str | None = None
 def filter_panel(dataset: Dataset) -> html.Aside:
     allowed = dataset.index.choices
     cnames = dataset.index.country_names
-    return html.Aside(className="filters card", **{"aria-label": "Filters"}, children=[
+    return html.Aside(id=ids.FILTERS, className="filters card", **{"aria-label": "Filters"}, children=[
         html.H2("Filters"),
         _labelled("Sector", dcc.Dropdown(id=ids.SECTOR, options=list(allowed.sectors), multi=True,
                                          placeholder="All sectors"), ids.SECTOR),
@@ -112,9 +113,18 @@ def chart_card(chart: Chart, figure, config: dict) -> html.Section:
     ])
 
 
+def view_picker() -> html.Div:
+    """Buttons that frame the map: fitted to the selection (the default), the Pacific, ASEAN or the United States."""
+    options = [{"label": "Fit to selection", "value": ""},
+               *({"label": label, "value": value} for value, label in VIEW_LABELS.items())]
+    return html.Div(className="view-picker", role="group", **{"aria-label": "Map view"}, children=[
+        dcc.RadioItems(id=ids.MAP_VIEW, options=options, value="", inline=True, className="segmented"),
+    ])
+
+
 def map_card(chart: Chart, initial: Rendered, config: dict) -> html.Section:
     return html.Section(className="card map-card", **{"aria-labelledby": ids.heading(chart.graph_id)}, children=[
-        html.H2(chart.title, id=ids.heading(chart.graph_id)),
+        html.Div(className="map-head", children=[html.H2(chart.title, id=ids.heading(chart.graph_id)), view_picker()]),
         graph_frame(chart, initial.figures[chart.name], config, described_by=ids.MAP_CAPTION, graph_class="map-graph"),
         html.P(initial.map_caption, id=ids.MAP_CAPTION, className="caption"),
     ])

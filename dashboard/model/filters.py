@@ -33,6 +33,10 @@ class Filter:
     ordered: bool
     #: the CLI's help for the option
     help: str
+    #: it narrows the data (False: it only frames the map, and titles leave it out)
+    narrows: bool = True
+    #: what its control shows when it is off
+    blank: object = None
 
 
 #: every filter, in the order URLs, titles and file names list them
@@ -42,6 +46,8 @@ FILTERS: tuple[Filter, ...] = (
     Filter("agency", "agencies", "Agency", True, False, "a lead agency, e.g. 'Department of State'"),
     Filter("status", "statuses", "Status", True, True, "a status: planned, announced, active or completed"),
     Filter("city", "city", "City", False, False, "one city, by id or name, e.g. phuket"),
+    Filter("view", "view", "Map view", False, False, "the map's frame: pacific, asean or us (default: fit the selection)",
+           narrows=False, blank=""),
 )
 
 
@@ -54,6 +60,8 @@ class FilterState:
     agencies: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     city: str | None = None
+    #: the map's frame ('pacific', 'asean', 'us'), or None to fit what the filters leave
+    view: str | None = None
 
     def values(self, f: Filter) -> tuple[str, ...]:
         """The values selected for filter ``f``, as a tuple (empty when it is off)."""
@@ -69,7 +77,7 @@ class FilterState:
     def describe(self, index: Index) -> str:
         """Plain words for the filters in force, e.g. 'Sector: Water · Country: Thailand'."""
         parts = [f"{f.label}: " + ", ".join(index.display(f.param, v) for v in self.values(f))
-                 for f in FILTERS if self.values(f)]
+                 for f in FILTERS if f.narrows and self.values(f)]
         return " · ".join(parts) if parts else "All projects"
 
 
@@ -134,7 +142,7 @@ def from_controls(values: dict[str, object], index: Index) -> FilterState:
 
 def control_values(state: FilterState) -> dict[str, object]:
     """What each control shows for ``state``, keyed by URL parameter (lists, or one value or None)."""
-    return {f.param: list(state.values(f)) if f.many else getattr(state, f.field) for f in FILTERS}
+    return {f.param: list(state.values(f)) if f.many else (getattr(state, f.field) or f.blank) for f in FILTERS}
 
 
 def to_query(state: FilterState) -> str:

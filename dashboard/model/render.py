@@ -124,13 +124,16 @@ def render(dataset: Dataset, state: FilterState) -> Rendered:
         f"Map of {counted(len(map_selection.city_counts), 'cities')} and {counted(drawn + hidden, 'city pairs')} "
         f"({described})")
     if state.city:
-        map_caption += (f"; {dataset.index.city_names[state.city]} highlighted with "
-                        f"{counted(headlines['city pairs'], 'city pairs')} to "
-                        f"{counted(headlines['cities'] - 1, 'cities')}, as in the numbers above")
+        map_caption += (f"; {dataset.index.city_names[state.city]} highlighted, with "
+                        f"{counted(headlines['city pairs'], 'city pairs')} as in the numbers above")
     map_caption += "."
     if hidden:
         map_caption += (f" The {drawn:,} pairs with the most projects are drawn (line width grows with the number "
                         f"of projects); {hidden:,} more are counted in the charts and the table.")
+    shown = (meta.get("label_sets") or [{}])[0]
+    if shown.get("named", 0) < shown.get("wanted", 0):
+        map_caption += (f" Where names would overlap the busiest cities are named ({shown['named']:,} of "
+                        f"{shown['wanted']:,}); hover or tap a city, or pick a view, for the rest.")
     if meta.get("cities_hidden"):
         map_caption += (f" The {meta['cities_drawn']:,} cities with the most projects are marked; "
                         f"{meta['cities_hidden']:,} more are counted — search a city to see it.")

@@ -1,0 +1,115 @@
+"""City names on the map, laid out in pixels so that no two overlap and none covers another city's marker.
+
+A label sits beside its city's marker at one of plotly's text positions; the layout is greedy by importance
+(the chosen city, then the busiest cities), and a label with no free position is left out. Pure functions:
+the map builder lays labels out for each size it is drawn at (no Dash here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: the label font size (px) on the page and in exports
+FONT_SIZE = 12
+#: positions tried, in order of preference (plotly's textposition values)
+POSITIONS: tuple[str, ...] = ("middle right", "middle left", "top center", "bottom center",
+                              "top right", "top left", "bottom right", "bottom left")
+#: free space kept around every label box (px)
+PAD = 2.0
+#: character widths as a share of the font size (a generous sans-serif estimate: too wide is safe)
+_NARROW, _WIDE, _UPPER, _OTHER = set("iljtfr.,;:'!| ()[]"), set("mwMW@"), set("ABCDEFGHIJKLNOPQRSTUVXYZ"), 0.6
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """An upper estimate of the rendered width of ``text`` in pixels."""
+    units = sum(0.33 if c in _NARROW else 0.9 if c in _WIDE else 0.7 if c in _UPPER else _OTHER for c in text)
+    return units * size + 3
+
+
+def label_box(x: float, y: float, radius: float, position: str, width: float,
+              size: float = FONT_SIZE) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a label at ``position`` beside a marker of ``radius`` at (x, y), as plotly
+    places scatter text (components/drawing textPointPosition): offset r = radius / 0.8 + 1 from the centre."""
+    r = radius / 0.8 + 1 if radius else 0.0
+    if "left" in position:
+        x0 = x - r - width
+    elif "right" in position:
+        x0 = x + r
+    else:
+        x0 = x - width / 2
+    if "top" in position:
+        baseline = y - r - 0.25 * size
+    elif "bottom" in position:
+        baseline = y + r + 0.75 * size
+    else:
+        baseline = y + 0.25 * size
+    return x0, baseline - 0.9 * size, x0 + width, baseline + 0.3 * size
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A city that wants a label: its marker's index among ``markers``, its name and its importance."""
+
+    marker: int
+    text: str
+    priority: float
+
+
+def _hits(box: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
+    if not len(boxes):
+        return False
+    x0, y0, x1, y1 = box
+    return bool(np.any((boxes[:, 0] < x1 + PAD) & (boxes[:, 2] > x0 - PAD)
+                       & (boxes[:, 1] < y1 + PAD) & (boxes[:, 3] > y0 - PAD)))
+
+
+def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, float, float, float],
+          size: float = FONT_SIZE, blocked: tuple[float, float, float, float] | None = None,
+          ) -> dict[int, tuple[str, tuple[float, float, float, float]]]:
+    """Lay out labels: marker index -> (textposition, box) for every candidate that fits, most important first.
+
+    ``markers`` is an (n, 3) array of marker centres and radii (plotly's: half the marker size) in pixels; a
+    marker keeps a pixel of clear space around it. ``area`` is the (left, top, right,
+    bottom) the labels must stay inside, ``blocked`` a box they must keep out of (an inset). A label may not
+    overlap another label or any marker but its own.
+    """
+    markers = np.asarray(markers, dtype=float).reshape(-1, 3)
+    reach = markers[:, 2] + 1
+    marker_boxes = np.column_stack([markers[:, 0] - reach, markers[:, 1] - reach,
+                                    markers[:, 0] + reach, markers[:, 1] + reach])
+    placed: dict[int, tuple[str, tuple[float, float, float, float]]] = {}
+    taken = np.array([blocked], dtype=float) if blocked is not None else np.empty((0, 4))
+    left, top, right, bottom = area
+    for cand in sorted(candidates, key=lambda c: (-c.priority, c.text)):
+        x, y, r = markers[cand.marker]
+        if not (left <= x <= right and top <= y <= bottom) or cand.marker in placed:
+            continue  # off the visible map
+        width = text_width(cand.text, size)
+        # markers that overlap this one (a city beside another, as Singapore and Johor Bahru) cannot be kept
+        # clear of its name; the name keeps clear of every other marker
+        apart = np.hypot(markers[:, 0] - x, markers[:, 1] - y) >= (markers[:, 2] + r) * 0.8
+        apart[cand.marker] = False
+        others = marker_boxes[apart]
+        for position in POSITIONS:
+            box = label_box(x, y, r, position, width, size)
+            if box[0] < left or box[1] < top or box[2] > right or box[3] > bottom:
+                continue
+            if _hits(box, taken) or _hits(box, others):
+                continue
+            placed[cand.marker] = (position, box)
+            taken = np.vstack([taken, box])
+            break
+    return placed
+
+
+def overlaps(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int]]:
+    """Pairs of boxes that overlap (for tests and checks)."""
+    out = []
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                out.append((i, j))
+    return out

@@ -1,0 +1,128 @@
+"""The map as a person sees it, in headless Chromium with the network shut: names that do not overlap, views that
+frame the selection, every city opened by a click (through the chooser where markers overlap), readable tooltips."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.data import make_dataset
+from dashboard.data.build import city, project
+from dashboard.testing import CITY_MARKERS_JS, NAME_BOXES_JS, LiveServer, open_every_city, open_page
+
+pytestmark = pytest.mark.browser
+
+CITIES = ("Singapore", "Johor Bahru", "Bangkok", "Chonburi", "Davao City", "Hillsboro", "Portland", "Boston")
+
+
+def cluster():
+    """Close neighbours (Singapore and Johor Bahru 20 km apart, Hillsboro and Portland) and Pacific pairs."""
+    cities = [city("singapore", "Singapore", "SGP", 103.85007, 1.28967, ascn_pilot=True),
+              city("johor-bahru", "Johor Bahru", "MYS", 103.7578, 1.4655, ascn_pilot=True),
+              city("bangkok", "Bangkok", "THA", 100.50144, 13.75398, ascn_pilot=True),
+              city("chonburi", "Chonburi", "THA", 100.98345, 13.3622, ascn_pilot=True),
+              city("davao-city", "Davao City", "PHL", 125.61278, 7.07306, ascn_pilot=True),
+              city("hillsboro-or", "Hillsboro", "USA", -122.98983, 45.52289, admin1="Oregon"),
+              city("portland-or", "Portland", "USA", -122.67621, 45.52345, admin1="Oregon"),
+              city("boston", "Boston", "USA", -71.05977, 42.35843, admin1="Massachusetts")]
+    rows = [project("a", asean=["singapore"], us=["boston"]),
+            project("b", asean=["johor-bahru"], us=["portland-or"], sector="Transportation"),
+            project("c", asean=["bangkok"], us=["hillsboro-or"]),
+            project("d", asean=["chonburi"], sector="Innovation & Research"),
+            project("e", asean=["davao-city"], sector="Innovation & Research")]
+    return make_dataset(cities, rows)
+
+
+@pytest.fixture(scope="module")
+def server():
+    live = LiveServer(create_app(cluster()))
+    yield live
+    live.stop()
+
+
+def load(browser, watch, url, width=1440, height=900):
+    page = open_page(browser, watch, width=width, height=height)
+    page.goto(url)
+    page.wait_for_function("() => document.querySelector('#map .geo .countries path')", timeout=30000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    return page
+
+
+def overlapping(boxes):
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_city_names_show_and_never_overlap(server, browser, watch, width, height):
+    page = load(browser, watch, server.url + "/", width, height)
+    boxes = page.evaluate(NAME_BOXES_JS)
+    names = {b[0] for b in boxes}
+    assert {"Boston", "Bangkok"} <= names, names  # paired cities are named at the default view
+    assert overlapping(boxes) == []
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_every_city_opens_its_own_panel(server, browser, watch, width, height):
+    page = open_page(browser, watch, width=width, height=height)
+    opened, choosers = open_every_city(page, server.url + "/")
+    assert opened == {name: name for name in CITIES}
+    assert choosers >= 1  # Singapore and Johor Bahru overlap at the Pacific view: the chooser, not a guess
+    watch.assert_clean()
+
+
+def test_a_selection_in_asean_is_framed_there(server, browser, watch):
+    page = load(browser, watch, server.url + "/?sector=Innovation%20%26%20Research")
+    markers = page.evaluate(CITY_MARKERS_JS)
+    size = page.evaluate("() => { const r = document.querySelector('#map .main-svg').getBoundingClientRect();"
+                         " return [r.left, r.width]; }")
+    xs = [m["x"] for m in markers.values() if m["name"] in ("Chonburi", "Davao City")]
+    assert len(xs) == 2 and max(xs) - min(xs) >= size[1] / 2
+    assert not [m for m in markers.values() if m["name"] == "Boston"]  # the U.S. is out of frame
+    watch.assert_clean()
+
+
+def test_the_us_view_shows_the_us(server, browser, watch):
+    page = load(browser, watch, server.url + "/?view=us")
+    shown = {m["name"] for m in page.evaluate(CITY_MARKERS_JS).values()}
+    assert {"Boston", "Portland", "Hillsboro"} <= shown and not shown & {"Singapore", "Bangkok"}
+    assert page.locator("#map-view input[value='us']").is_checked()
+    page.locator("#map-view label", has_text="ASEAN").click()
+    page.wait_for_function("() => location.search.includes('view=asean')")
+    page.wait_for_timeout(500)
+    shown = {m["name"] for m in page.evaluate(CITY_MARKERS_JS).values()}
+    assert "Singapore" in shown and "Boston" not in shown
+    watch.assert_clean()
+
+
+def contrast(fg, bg):
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_tooltips_are_readable(server, browser, watch):
+    page = load(browser, watch, server.url + "/")
+    boston = next(m for m in page.evaluate(CITY_MARKERS_JS).values() if m["name"] == "Boston")
+    page.mouse.move(boston["x"], boston["y"])
+    page.wait_for_selector("#map .hoverlayer .hovertext", timeout=5000)
+    fg, bg, text = page.evaluate("""() => { const h = document.querySelector('#map .hoverlayer .hovertext');
+      const rgb = c => c.match(/\\d+/g).slice(0, 3).map(Number);
+      return [rgb(getComputedStyle(h.querySelector('text')).fill), rgb(getComputedStyle(h.querySelector('path')).fill),
+              h.textContent]; }""")
+    assert "Boston" in text
+    assert contrast(fg, bg) >= 4.5, (fg, bg)
+    watch.assert_clean()
+
+
+def test_the_transport_map_svg_names_its_cities(server):
+    with urllib.request.urlopen(server.url + "/export/map.svg?sector=Transportation") as r:
+        svg = r.read().decode("utf-8")
+    assert "Johor Bahru" in svg and "Portland" in svg
