@@ -36,18 +36,27 @@ class Chart:
     menu_label: str
     #: the formats /export/<name>.<format> offers
     formats: tuple[str, ...] = (*IMAGE_FORMATS, "html")
+    #: the figure goes to a store first and the browser adapts it to the graph's size before drawing
+    #: (the map: the set of city names that fits, assets/map_labels.js)
+    staged: bool = False
 
     @property
     def graph_id(self) -> str:
         """The dcc.Graph's component id on the page."""
         return ids.chart(self.name)
 
+    @property
+    def target(self) -> tuple[str, str]:
+        """(component id, property) the page's callback sends this chart's figure to."""
+        return (ids.staged(self.graph_id), "data") if self.staged else (self.graph_id, "figure")
+
 
 CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("map", "Partner cities and city pairs",
           "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
           lambda ds, scope: figures.map_figure(ds, scope.map_selection, selected=scope.state.city,
-                                               view=scope.state.view, focus=scope.selection), "Map"),
+                                               view=scope.state.view, focus=scope.selection), "Map",
+          staged=True),
     Chart("pairs", "City pairs: who is paired with whom",
           "Chart listing each city pair, the ASEAN city on the left and the U.S. city on the right, joined by a line "
           "in the sector's colour, grouped by sector (or by country when a country is chosen)",

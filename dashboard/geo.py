@@ -21,6 +21,24 @@ def natural_earth(lam: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndar
     return x, y
 
 
+def natural_earth_inverse(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """d3's naturalEarth1 inverse (Newton's method on the latitude), radians out."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    phi = y.copy()
+    for _ in range(25):
+        phi2 = phi * phi
+        phi4 = phi2 * phi2
+        delta = ((phi * (1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4))) - y)
+                 / (1.007226 + phi2 * (0.015085 * 3 + phi4 * (-0.044475 * 7 + 0.028874 * 9 * phi2
+                                                              - 0.005916 * 11 * phi4))))
+        phi = phi - delta
+        if np.all(np.abs(delta) < 1e-9):
+            break
+    phi2 = phi * phi
+    lam = x / (0.8707 + phi2 * (-0.131979 + phi2 * (-0.013791 + phi2 * phi2 * phi2 * (0.003971 - 0.001529 * phi2))))
+    return lam, phi
+
+
 def _rotated(lon: np.ndarray, lat: np.ndarray, rotation_lon: float) -> tuple[np.ndarray, np.ndarray]:
     """Radians after plotly's rotation (d3 rotate([-rotation_lon, 0])), longitudes wrapped to [-pi, pi]."""
     lam = np.radians(np.asarray(lon, float) - rotation_lon)
@@ -86,6 +104,13 @@ class Frame:
         before plotly moves the centre point to the middle (it clips the subplot to this box)."""
         k, cx, cy, _, (w, h) = self._fit()
         return cx - k * w / 2, cy - k * h / 2, cx + k * w / 2, cy + k * h / 2
+
+    def unproject(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """Longitudes and latitudes (degrees) of pixel positions: the inverse of `project`."""
+        k, cx, cy, yc, _ = self._fit()
+        lam, phi = natural_earth_inverse((np.asarray(x, float) - cx) / k, yc - (np.asarray(y, float) - cy) / k)
+        lon = (np.degrees(lam) + self.rotation_lon + 180) % 360 - 180
+        return lon, np.degrees(phi)
 
     def project(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         """Pixel positions (x right, y down, from the figure's top left) of points given in degrees."""

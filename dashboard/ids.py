@@ -36,6 +36,11 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
         return ids.MAP if name == "map" else f"chart-{name}"
 
     @staticmethod
+    def staged(graph_id: str) -> str:
+        """The store a graph's figure arrives in when the browser adapts it before drawing (the map's names)."""
+        return f"{graph_id}-figure"
+
+    @staticmethod
     def sort_button(column: str) -> str:
         return f"sort-{column}"
 

@@ -18,6 +18,10 @@ POSITIONS: tuple[str, ...] = ("middle right", "middle left", "top center", "bott
                               "top right", "top left", "bottom right", "bottom left")
 #: free space kept around every label box (px)
 PAD = 2.0
+#: where a name that fits nowhere beside its marker may move to, joined to it by a leader line: (dx, dy) px
+LEADER_STEPS: tuple[tuple[float, float], ...] = tuple(
+    (d * ux, d * uy) for d in (22.0, 34.0, 48.0)
+    for ux, uy in ((1, 0), (-1, 0), (0, -1), (0, 1), (0.7, -0.7), (-0.7, -0.7), (0.7, 0.7), (-0.7, 0.7)))
 #: character widths as a share of the font size (a generous sans-serif estimate: too wide is safe)
 _NARROW, _WIDE, _UPPER, _OTHER = set("iljtfr.,;:'!| ()[]"), set("mwMW@"), set("ABCDEFGHIJKLNOPQRSTUVXYZ"), 0.6
 
@@ -65,21 +69,39 @@ def _hits(box: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
                        & (boxes[:, 1] < y1 + PAD) & (boxes[:, 3] > y0 - PAD)))
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where a name went: a plotly text position beside its anchor, its box, and the anchor when the name had
+    to move away from its marker (a leader line joins them); None when it sits beside the marker."""
+
+    position: str
+    box: tuple[float, float, float, float]
+    anchor: tuple[float, float] | None = None
+
+
+def _toward(dx: float, dy: float) -> str:
+    """The text position that puts a moved name on the far side of its anchor from the marker."""
+    v = "top" if dy < -1 else "bottom" if dy > 1 else "middle"
+    h = "right" if dx > 1 else "left" if dx < -1 else "center"
+    return f"{v} {h}" if (v, h) != ("middle", "center") else "middle right"
+
+
 def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, float, float, float],
           size: float = FONT_SIZE, blocked: tuple[float, float, float, float] | None = None,
-          ) -> dict[int, tuple[str, tuple[float, float, float, float]]]:
-    """Lay out labels: marker index -> (textposition, box) for every candidate that fits, most important first.
+          ) -> dict[int, Placed]:
+    """Lay out labels: marker index -> `Placed` for every candidate that fits, most important first.
 
     ``markers`` is an (n, 3) array of marker centres and radii (plotly's: half the marker size) in pixels; a
     marker keeps a pixel of clear space around it. ``area`` is the (left, top, right,
     bottom) the labels must stay inside, ``blocked`` a box they must keep out of (an inset). A label may not
-    overlap another label or any marker but its own.
+    overlap another label or any marker but its own; one that fits nowhere beside its marker moves a little
+    away (`LEADER_STEPS`) and is joined to it by a line.
     """
     markers = np.asarray(markers, dtype=float).reshape(-1, 3)
     reach = markers[:, 2] + 1
     marker_boxes = np.column_stack([markers[:, 0] - reach, markers[:, 1] - reach,
                                     markers[:, 0] + reach, markers[:, 1] + reach])
-    placed: dict[int, tuple[str, tuple[float, float, float, float]]] = {}
+    placed: dict[int, Placed] = {}
     taken = np.array([blocked], dtype=float) if blocked is not None else np.empty((0, 4))
     left, top, right, bottom = area
     for cand in sorted(candidates, key=lambda c: (-c.priority, c.text)):
@@ -92,13 +114,15 @@ def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, f
         apart = np.hypot(markers[:, 0] - x, markers[:, 1] - y) >= (markers[:, 2] + r) * 0.8
         apart[cand.marker] = False
         others = marker_boxes[apart]
-        for position in POSITIONS:
-            box = label_box(x, y, r, position, width, size)
+        tries = [(position, label_box(x, y, r, position, width, size), None) for position in POSITIONS]
+        tries += [(_toward(dx, dy), label_box(x + dx, y + dy, 0, _toward(dx, dy), width, size), (x + dx, y + dy))
+                  for dx, dy in LEADER_STEPS]
+        for position, box, anchor in tries:
             if box[0] < left or box[1] < top or box[2] > right or box[3] > bottom:
                 continue
-            if _hits(box, taken) or _hits(box, others):
+            if _hits(box, taken) or _hits(box, marker_boxes if anchor else others):
                 continue
-            placed[cand.marker] = (position, box)
+            placed[cand.marker] = Placed(position, box, anchor)
             taken = np.vstack([taken, box])
             break
     return placed

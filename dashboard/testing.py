@@ -123,7 +123,9 @@ MAP_STATE_JS = """() => {
   const gd = document.querySelector('#map .js-plotly-plot');
   const countries = document.querySelector('#map .geo .countries path');
   const traces = (gd && gd._fullData) || [];  // decoded typed arrays
-  const lines = traces.filter(t => t.mode === 'lines');
+  // the city pairs' arcs (not the leader lines of moved city names)
+  const lines = traces.filter(t => t.mode === 'lines' && t.name !== 'City names');
+  const leaders = traces.filter(t => t.mode === 'lines' && t.name === 'City names' && t.visible === true).length;
   const arcs = {};
   for (const t of lines) {
     const lon = Array.from(t.lon || []);
@@ -142,7 +144,7 @@ MAP_STATE_JS = """() => {
     outline_chars: countries ? (countries.getAttribute('d') || '').length : 0,
     drawn_points: document.querySelectorAll('#map .scattergeo path.point').length - targets,
     hover_targets: targets,
-    drawn_lines: document.querySelectorAll('#map .scattergeo path.js-line').length,
+    drawn_lines: document.querySelectorAll('#map .scattergeo path.js-line').length - leaders,
     arcs: arcs,
     markers: Object.fromEntries(markers.map(t => [t.name, (t.lon || []).length])),
     inset_points: inset.reduce((n, t) => n + (t.lon || []).length, 0),
@@ -166,7 +168,7 @@ DEFAULTS = {
 
 def main_callback(deps: list[dict]) -> dict:
     """The filter callback's entry in /_dash-dependencies."""
-    return next(d for d in deps if f"{ids.MAP}.figure" in d["output"])
+    return next(d for d in deps if f"{ids.HEADLINES}.children" in d["output"])
 
 
 def outputs_of(output: str) -> list[dict] | dict:

@@ -31,15 +31,17 @@ def assert_names_clear(fig, size_index: int) -> int:
                 markers += [(x, y, s / 2) for x, y, s in zip(mx, my, size)]  # plotly's marker radius
         for i in fig.layout.meta["label_sets"][size_index]["traces"]:
             t = fig.data[i]
-            if (t.geo or "geo") != geo_id:
+            if (t.geo or "geo") != geo_id or t.mode == "lines":  # leader lines of moved names
                 continue
             lx, ly = frame.project(np.asarray(t.lon, float), np.asarray(t.lat, float))
             for x, y, name, pos in zip(lx, ly, t.text, t.textposition):
                 own = min(markers, key=lambda m: np.hypot(m[0] - x, m[1] - y))
+                if np.hypot(own[0] - x, own[1] - y) > 0.5:
+                    own = (x, y, 0.0)  # a name moved off its marker, joined to it by a leader line
                 box = labels.label_box(x, y, own[2], pos, labels.text_width(name))
                 boxes.append(box)
                 for mx, my, r in markers:
-                    if np.hypot(mx - x, my - y) < (r + own[2]) * 0.8:
+                    if own[2] and np.hypot(mx - x, my - y) < (r + own[2]) * 0.8:
                         continue  # its own marker, or one it sits on (cities a few km apart)
                     assert not (mx + r > box[0] and mx - r < box[2] and my + r > box[1] and my - r < box[3]), \
                         f"{name!r} covers a marker at size {width}x{height}"

@@ -84,7 +84,7 @@ def test_clicking_a_city_opens_its_panel_and_highlights_its_lines(server, browse
     assert "Las Vegas" in panel.inner_text() and "Transport pair: Phuket – Las Vegas" in panel.inner_text()
     assert "Partner city: Phuket" in panel.inner_text()
     page.wait_for_function("() => location.search === '?city=las-vegas'")
-    assert page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData.some(t => t.mode === 'lines' && t.line.width === 4)")
+    assert page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData.some(t => t.mode === 'lines' && t.name !== 'City names' && t.line.width === 4)")
     page.locator("#city-details-close").click()
     panel.wait_for(state="hidden")
     page.wait_for_function("() => location.search === ''")

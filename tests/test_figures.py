@@ -21,7 +21,7 @@ def view(ds, **kw):
 
 def test_one_line_trace_per_sector_with_gaps(demo):
     fig = figures.map_figure(demo, view(demo))
-    lines = [t for t in fig.data if t.mode == "lines"]
+    lines = [t for t in fig.data if t.mode == "lines" and t.name != figures.LABEL_TRACE]
     assert [t.name for t in lines] == ["Water", "Transportation"]
     water, transport = lines
     # the demo's pairs: three water (Phuket, Ho Chi Minh City, Johor Bahru) and two transport, one project each
@@ -51,7 +51,7 @@ def test_arcs_cross_the_pacific_eastward(demo):
 
 def test_filtered_map_shows_only_its_lines(demo):
     fig = figures.map_figure(demo, view(demo, sectors=("Water",)))
-    assert [t.name for t in fig.data if t.mode == "lines"] == ["Water"]
+    assert [t.name for t in fig.data if t.mode == "lines" and t.name != figures.LABEL_TRACE] == ["Water"]
     other = next(t for t in fig.data if t.name == figures.CITY_KINDS["other"][0])
     # 12 demo cities, 6 of them in the three water pairs: the other 6 stay as faint context
     assert len(other.lon) == 12 - 6
@@ -61,7 +61,7 @@ def test_filtered_map_shows_only_its_lines(demo):
 
 def test_selected_city_lines_are_highlighted(demo):
     fig = figures.map_figure(demo, view(demo), selected="phuket")
-    bold = [t for t in fig.data if t.mode == "lines" and t.line.width == 4.0]
+    bold = [t for t in fig.data if t.mode == "lines" and t.name != figures.LABEL_TRACE and t.line.width == 4.0]
     assert {t.name for t in bold} == {"Water", "Transportation"}
     assert all(len(t.lon) == figures.ARC_POINTS + 1 for t in bold)
 
@@ -179,7 +179,7 @@ def test_pairs_chart_lists_the_busiest_and_counts_the_rest():
 
 def test_cities_win_the_hover_and_lines_hover_along_their_length(demo):
     fig = figures.map_figure(demo, view(demo))
-    lines = [i for i, t in enumerate(fig.data) if t.mode == "lines"]
+    lines = [i for i, t in enumerate(fig.data) if t.mode == "lines" and t.name != figures.LABEL_TRACE]
     cities = [i for i, t in enumerate(fig.data) if t.mode == "markers" and t.name != figures.PAIR_HOVER]
     assert max(lines) < min(cities)  # city markers are drawn above every line
     assert all(fig.data[i].hoverinfo == "skip" for i in lines)

@@ -52,7 +52,7 @@ def test_fit_frames_one_region_and_the_pacific_for_both():
 
 
 def boxes_of(placed):
-    return [box for _, box in placed.values()]
+    return [spot.box for spot in placed.values()]
 
 
 def test_labels_keep_off_each_other_and_other_markers():
@@ -61,7 +61,8 @@ def test_labels_keep_off_each_other_and_other_markers():
     cands = [labels.Candidate(i, f"City number {i}", priority=float(60 - i)) for i in range(60)]
     placed = labels.place(markers, cands, (0, 0, 600, 400))
     assert placed and labels.overlaps(boxes_of(placed)) == []
-    for i, (_, (x0, y0, x1, y1)) in placed.items():
+    for i, spot in placed.items():
+        x0, y0, x1, y1 = spot.box
         assert 0 <= x0 and x1 <= 600 and 0 <= y0 and y1 <= 400
         others = np.delete(markers, i, axis=0)
         hit = (others[:, 0] + others[:, 2] > x0) & (others[:, 0] - others[:, 2] < x1) & \
@@ -112,7 +113,7 @@ def cluster():
 def shown_labels(fig, size_index=0):
     """(subplot, name, textposition) of the name traces the browser shows at a size (the first: the widest)."""
     sets = fig.layout.meta["label_sets"]
-    return [(fig.data[i].geo, name, pos) for i in sets[size_index]["traces"]
+    return [(fig.data[i].geo, name, pos) for i in sets[size_index]["traces"] if fig.data[i].mode != "lines"
             for name, pos in zip(fig.data[i].text, fig.data[i].textposition)]
 
 
@@ -153,3 +154,23 @@ def test_a_chosen_city_frames_itself_and_its_partners(demo):
     assert lon0 < 106.8 < lon1 and lon1 - lon0 < 40
     named = {name for _, name, _ in shown_labels(fig)}
     assert "DKI Jakarta" in named
+
+
+def test_a_name_with_no_room_beside_its_marker_moves_out_on_a_leader_line():
+    # a marker hemmed in on every side by others: its name can only sit further out
+    ring = [(200 + 12 * np.cos(a), 150 + 12 * np.sin(a), 5.0) for a in np.linspace(0, 2 * np.pi, 12, endpoint=False)]
+    markers = np.array([(200.0, 150.0, 5.0), *ring])
+    placed = labels.place(markers, [labels.Candidate(0, "Hemmed In", 10.0)], (0, 0, 400, 300))
+    spot = placed[0]
+    assert spot.anchor is not None and np.hypot(spot.anchor[0] - 200, spot.anchor[1] - 150) >= 20
+    x0, y0, x1, y1 = spot.box
+    assert not ((markers[:, 0] + 6 > x0) & (markers[:, 0] - 6 < x1) & (markers[:, 1] + 6 > y0)
+                & (markers[:, 1] - 6 < y1)).any()
+
+
+def test_unproject_inverts_project():
+    frame = geo.VIEWS["pacific"].frame(0, 0, 1068, 511)
+    lon, lat = np.array([98.4, -122.4, 150.0, -71.1]), np.array([7.9, 37.8, -5.0, 42.4])
+    x, y = frame.project(lon, lat)
+    back_lon, back_lat = frame.unproject(x, y)
+    assert np.allclose(back_lon, lon, atol=1e-6) and np.allclose(back_lat, lat, atol=1e-6)

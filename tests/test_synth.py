@@ -25,7 +25,7 @@ def test_large_views_are_aggregated(tmp_path, monkeypatch):
     drawn = r.figures["map"].layout.meta["pairs_drawn"]
     assert drawn == 50 and r.figures["map"].layout.meta["pairs_hidden"] > 0
     assert "more are counted in the charts and the table" in r.map_caption
-    widths = {t.line.width for t in r.figures["map"].data if t.mode == "lines"}
+    widths = {t.line.width for t in r.figures["map"].data if t.mode == "lines" and t.name != figures.LABEL_TRACE}
     assert len(widths) > 1  # busier pairs are drawn wider
     assert len(r.table) == render.TABLE_LIMIT and "export the CSV" in r.table_caption
 

@@ -9,10 +9,7 @@
     var sets = meta && meta.label_sets;
     var size = gd._fullLayout && gd._fullLayout._size;
     if (!sets || !sets.length || !size || !window.Plotly) { return; }
-    var chosen = sets[sets.length - 1];
-    for (var i = 0; i < sets.length; i++) {
-      if (size.w >= sets[i].width - 2) { chosen = sets[i]; break; }
-    }
+    var chosen = chosenSet(sets, size.w);
     var indices = [], visible = [], changed = false;
     sets.forEach(function (set) {
       set.traces.forEach(function (index) {
@@ -35,20 +32,54 @@
     }
   }
 
-  function watch(gd) {
-    if (!gd || gd.__usascpLabels || !gd.on) { return; }
-    gd.__usascpLabels = true;
-    gd.on('plotly_afterplot', function () { pick(gd); });
-    pick(gd);
+  function chosenSet(sets, width) {
+    for (var i = 0; i < sets.length; i++) {
+      if (width >= sets[i].width - 2) { return sets[i]; }
+    }
+    return sets[sets.length - 1];
   }
 
-  function scan() {
-    document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
-      if (gd.layout && gd.layout.meta && gd.layout.meta.label_sets) { watch(gd); }
+  function setPath(obj, path, value) {
+    var keys = path.split(/[.\[\]]+/).filter(Boolean);
+    var last = keys.pop();
+    keys.forEach(function (k) { obj = obj[k] = Array.isArray(obj[k]) ? obj[k].slice() : Object.assign({}, obj[k]); });
+    obj[last] = value;
+  }
+
+  /* The page's map (a clientside callback): the figure as the server sent it, with the name set and inset
+     arrangement for the graph's width, before plotly draws it, so that it is drawn once and right. */
+  function figureForSize(figure) {
+    var meta = figure && figure.layout && figure.layout.meta;
+    var sets = meta && meta.label_sets;
+    var context = window.dash_clientside.callback_context || {};
+    var el = context.outputs_list && document.getElementById(context.outputs_list.id);
+    if (!sets || !sets.length || !el || !el.clientWidth) { return figure; }
+    var chosen = chosenSet(sets, el.clientWidth);
+    if (chosen === sets[0]) { return figure; }
+    var on = {};
+    chosen.traces.forEach(function (i) { on[i] = true; });
+    var shown = {};
+    sets.forEach(function (set) { set.traces.forEach(function (i) { shown[i] = true; }); });
+    var data = figure.data.map(function (trace, i) {
+      return shown[i] ? Object.assign({}, trace, {visible: !!on[i]}) : trace;
     });
+    var layout = Object.assign({}, figure.layout);
+    Object.keys(chosen.layout || {}).forEach(function (key) { setPath(layout, key, chosen.layout[key]); });
+    return Object.assign({}, figure, {data: data, layout: layout});
   }
 
-  new MutationObserver(scan).observe(document.documentElement, {childList: true, subtree: true});
-  document.addEventListener('DOMContentLoaded', scan);
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.usascp = Object.assign({}, window.dash_clientside.usascp, {figureForSize: figureForSize});
+
+  /* A window resized after drawing (a phone turned, a window narrowed): show the set for the new size. */
+  var timer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
+        if (gd.layout && gd.layout.meta && gd.layout.meta.label_sets) { pick(gd); }
+      });
+    }, 400);
+  });
   window.usascpPickLabels = pick;
 })();

@@ -3,7 +3,7 @@ controls and every part of the page in one round trip, as named outputs."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.charts import CHARTS
@@ -75,14 +75,20 @@ def outputs_for(dataset: Dataset, rendered: Rendered, ignored: list[str], search
 
 
 def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
-    """The filter callback, reading the data source's current dataset on every call."""
+    """The filter callback, reading the data source's current dataset on every call; staged figures (the map)
+    reach their graph through the browser, which picks the city names that fit its size first."""
+    for chart in CHARTS.values():
+        if chart.staged:
+            app.clientside_callback(ClientsideFunction("usascp", "figureForSize"),
+                                    Output(chart.graph_id, "figure"), Input(*chart.target))
+
     @app.callback(
         output={
             "controls": {f.param: Output(ids.CONTROLS[f.param], "value") for f in FILTERS},
             "search": Output(ids.URL, "search"),
             "notice": Output(ids.NOTICE, "children"),
             "headlines": Output(ids.HEADLINES, "children"),
-            "figures": {name: Output(chart.graph_id, "figure") for name, chart in CHARTS.items()},
+            "figures": {name: Output(*chart.target) for name, chart in CHARTS.items()},
             "map_caption": Output(ids.MAP_CAPTION, "children"),
             "details": Output(ids.DETAILS, "children"),
             "details_hidden": Output(ids.DETAILS_PANEL, "hidden"),

@@ -29,7 +29,9 @@ from dashboard.server.plotlyjs import BundleError, load_bundle
 RENDER_JS = """(function () {
   var spec = JSON.parse(document.getElementById('figure-data').textContent);
   var el = document.getElementById('chart');
-  Plotly.newPlot(el, spec.data, spec.layout, spec.config);
+  Plotly.newPlot(el, spec.data, spec.layout, spec.config).then(function () {
+    if (window.usascpPickLabels) { window.usascpPickLabels(el); }  // the map's names for this size
+  });
 })();
 """ + (PACKAGE_DIR / "assets" / "map_labels.js").read_text(encoding="utf-8")
 

@@ -100,10 +100,12 @@ def headlines(numbers: dict[str, int]) -> list:
 
 def graph_frame(chart: Chart, figure, config: dict, described_by: str | None = None,
                 graph_class: str | None = None) -> html.Div:
-    """A chart's graph in a frame that names it (and, with ``described_by``, describes it) for a screen reader."""
+    """A chart's graph in a frame that names it (and, with ``described_by``, describes it) for a screen reader;
+    ``figure`` None leaves the graph empty until a callback draws it."""
     aria = {"aria-label": chart.description, **({"aria-describedby": described_by} if described_by else {})}
     return html.Div(role="img", className="graph-frame", **aria,
-                    children=dcc.Graph(id=chart.graph_id, figure=figure, config=config, className=graph_class))
+                    children=dcc.Graph(id=chart.graph_id, config=config, className=graph_class,
+                                       **({"figure": figure} if figure is not None else {})))
 
 
 def chart_card(chart: Chart, figure, config: dict) -> html.Section:
@@ -123,9 +125,11 @@ def view_picker() -> html.Div:
 
 
 def map_card(chart: Chart, initial: Rendered, config: dict) -> html.Section:
+    """The map: its figure waits in a store until the browser has picked the names that fit the graph's size."""
     return html.Section(className="card map-card", **{"aria-labelledby": ids.heading(chart.graph_id)}, children=[
+        dcc.Store(id=ids.staged(chart.graph_id), data=initial.figures[chart.name]),
         html.Div(className="map-head", children=[html.H2(chart.title, id=ids.heading(chart.graph_id)), view_picker()]),
-        graph_frame(chart, initial.figures[chart.name], config, described_by=ids.MAP_CAPTION, graph_class="map-graph"),
+        graph_frame(chart, None, config, described_by=ids.MAP_CAPTION, graph_class="map-graph"),
         html.P(initial.map_caption, id=ids.MAP_CAPTION, className="caption"),
     ])
 
