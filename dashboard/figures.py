@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -338,18 +339,20 @@ def _label_candidates(dataset: Dataset, counts: pd.Series, selected: str | None,
     view, the inset), every city in the selection is. On the main map beside the inset, ASEAN names
     go to the inset.
     """
-    cities = dataset.cities.loc[counts.index]
-    if main and inset:
-        cities = cities[cities["region"] != "ASEAN"]
-    elif not main:
-        cities = cities[cities["region"] == "ASEAN"]
+    cities = dataset.cities
+    pos = dataset.index.codes.city_pos
+    lon, lat, region = cities["lon"].to_numpy(), cities["lat"].to_numpy(), cities["region"].to_numpy()
+    names = dataset.index.city_names
     every = len(view.regions) == 1
     out = []
-    for cid, row in cities.iterrows():
+    for cid, n in zip(counts.index, counts.to_numpy()):
+        i = pos[cid]
+        if (main and inset and region[i] == "ASEAN") or (not main and region[i] != "ASEAN"):
+            continue
         if not (every or cid in paired or cid == selected):
             continue
-        priority = 1e6 if cid == selected else float(counts.get(cid, 0)) + (1000.0 if cid in paired else 0.0)
-        out.append([round(float(row["lon"]), 5), round(float(row["lat"]), 5), str(row["name"]), priority])
+        priority = 1e6 if cid == selected else float(n) + (1000.0 if cid in paired else 0.0)
+        out.append([round(float(lon[i]), 5), round(float(lat[i]), 5), names[cid], priority])
     return out
 
 
@@ -528,11 +531,11 @@ PAIR_ROW_PX = 40
 PAIR_HEADER_PX = 34
 
 
-def _place(dataset: Dataset, city_id: str) -> str:
-    """'<b>Phuket</b><br>Thailand' (ASEAN) or '<b>Milwaukee</b><br>Wisconsin' (U.S.), escaped."""
-    c = dataset.cities.loc[city_id]
-    where = c["admin1"] if c["region"] == "US" and c["admin1"] else c["country"]
-    return f"<b>{html_escape(c['name'])}</b><br>{html_escape(where)}"
+def _places(dataset: Dataset, city_ids: set[str]) -> dict[str, str]:
+    """'<b>Phuket</b><br>Thailand' (ASEAN) or '<b>Milwaukee</b><br>Wisconsin' (U.S.) per city, escaped."""
+    sub = dataset.cities.loc[sorted(city_ids), ["name", "region", "admin1", "country"]]
+    return {cid: f"<b>{html_escape(name)}</b><br>{html_escape(admin1 if region == 'US' and admin1 else country)}"
+            for cid, name, region, admin1, country in sub.itertuples()}
 
 
 def pairs_figure(dataset: Dataset, selection: Selection, by_country: bool = False, title: str | None = None,
@@ -544,21 +547,20 @@ def pairs_figure(dataset: Dataset, selection: Selection, by_country: bool = Fals
     if hidden:
         pairs = pairs.sort_values("projects", ascending=False, kind="stable").head(MAX_PAIR_ROWS)
     names = dataset.index.city_names
-    pairs = pairs.assign(
-        group=[dataset.index.country_names.get(dataset.cities.at[a, "iso3"], "") if by_country else str(sec)
-               for a, sec in zip(pairs["asean_city_id"], pairs["sector"])],
-        order=[SECTORS.index(str(sec)) for sec in pairs["sector"]],
-        asean_name=[names[a] for a in pairs["asean_city_id"]],
-    )
-    pairs = pairs.sort_values(["group", "asean_name"] if by_country else ["order", "asean_name"], kind="stable")
+    # rows as plain tuples (at most MAX_PAIR_ROWS): sorting and grouping them in Python beats pandas at this size
+    iso3 = dict(zip(dataset.cities.index, dataset.cities["iso3"]))
+    rows = [(dataset.index.country_names.get(iso3[a], "") if by_country else str(sec), SECTORS.index(str(sec)),
+             names[a], a, u, str(sec), int(k))
+            for a, u, sec, k in zip(pairs["asean_city_id"], pairs["us_city_id"], pairs["sector"], pairs["projects"])]
+    rows.sort(key=(lambda r: (r[0], r[2])) if by_country else (lambda r: (r[1], r[2])))
     y, rows_y = 0.9, []
-    headers = [] if pairs.empty else [
+    headers = [] if not rows else [
         dict(text="<b>ASEAN city</b>", x=0.41, y=0, xanchor="right"), dict(text="<b>U.S. partner city</b>", x=0.59, y=0,
                                                                         xanchor="left")]
     headers = [dict(h, xref="x", yref="y", showarrow=False, yanchor="middle", font=dict(size=13, color=INK))
                for h in headers]
-    for group, part in pairs.groupby("group", sort=False):
-        n = len(part)
+    for group, part in itertools.groupby(rows, key=lambda r: r[0]):
+        n = len(list(part))
         headers.append(dict(text=f"<b>{html_escape(group)}</b> · {n} pair{'s' if n != 1 else ''}", x=0.5, y=y,
                             xref="x", yref="y", showarrow=False, xanchor="center", yanchor="middle",
                             font=dict(size=13, color=MUTED)))
@@ -566,27 +568,27 @@ def pairs_figure(dataset: Dataset, selection: Selection, by_country: bool = Fals
         for _ in range(n):
             rows_y.append(y)
             y += 1.0
-    pairs = pairs.assign(y=rows_y)
     traces: list[dict] = []
     for sector in SECTORS:
-        part = pairs[pairs["sector"] == sector]
-        if part.empty:
+        part = [(row, ry) for row, ry in zip(rows, rows_y) if row[5] == sector]
+        if not part:
             continue
         xs = np.tile([0.43, 0.57, np.nan], len(part))
-        ys = np.repeat(part["y"].to_numpy(float), 3)
+        ys = np.repeat(np.array([ry for _, ry in part], float), 3)
         ys[2::3] = np.nan
-        label = [f"{html_escape(names[a])} – {html_escape(names[u])} ({html_escape(sector)}): {k} project(s)"
-                 for a, u, k in zip(part["asean_city_id"], part["us_city_id"], part["projects"])]
+        label = [f"{html_escape(names[r[3]])} – {html_escape(names[r[4]])} ({html_escape(sector)}): {r[6]} project(s)"
+                 for r, _ in part]
         traces.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=html_escape(sector),
                            line=dict(color=SECTOR_COLOURS[sector], width=3),
                            marker=dict(color=SECTOR_COLOURS[sector], size=9),
                            hovertext=np.repeat(label, 3), hoverinfo="text", showlegend=False))
-    if not pairs.empty:
-        traces.append(dict(type="scatter", x=np.full(len(pairs), 0.41), y=pairs["y"].to_numpy(float), mode="text",
-                           text=[_place(dataset, a) for a in pairs["asean_city_id"]], textposition="middle left",
+    if rows:
+        place = _places(dataset, {r[3] for r in rows} | {r[4] for r in rows})
+        traces.append(dict(type="scatter", x=np.full(len(rows), 0.41), y=np.array(rows_y, float), mode="text",
+                           text=[place[r[3]] for r in rows], textposition="middle left",
                            hoverinfo="skip", showlegend=False, textfont=dict(size=13, color=INK)))
-        traces.append(dict(type="scatter", x=np.full(len(pairs), 0.59), y=pairs["y"].to_numpy(float), mode="text",
-                           text=[_place(dataset, u) for u in pairs["us_city_id"]], textposition="middle right",
+        traces.append(dict(type="scatter", x=np.full(len(rows), 0.59), y=np.array(rows_y, float), mode="text",
+                           text=[place[r[4]] for r in rows], textposition="middle right",
                            hoverinfo="skip", showlegend=False, textfont=dict(size=13, color=INK)))
     annotations = headers
     if hidden:
@@ -594,7 +596,7 @@ def pairs_figure(dataset: Dataset, selection: Selection, by_country: bool = Fals
                                      "are in the table and the exports.", x=0.5, y=y, xref="x", yref="y",
                                 showarrow=False, font=dict(size=12, color=MUTED)))
         y += 1
-    if pairs.empty:
+    if not rows:
         annotations = [dict(_empty_note(), text="No city pairs match these filters")]
     rows_px = max(y, 1.5) * PAIR_ROW_PX
     layout = _base_layout(

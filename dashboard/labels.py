@@ -61,12 +61,13 @@ class Candidate:
     priority: float
 
 
-def _hits(box: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
-    if not len(boxes):
-        return False
-    x0, y0, x1, y1 = box
-    return bool(np.any((boxes[:, 0] < x1 + PAD) & (boxes[:, 2] > x0 - PAD)
-                       & (boxes[:, 1] < y1 + PAD) & (boxes[:, 3] > y0 - PAD)))
+def _hit_rows(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
+    """For each box (rows of left, top, right, bottom), whether it comes within `PAD` of any obstacle box."""
+    if not len(obstacles):
+        return np.zeros(len(boxes), dtype=bool)
+    b, o = boxes[:, None, :], obstacles[None, :, :]
+    return np.any((o[..., 0] < b[..., 2] + PAD) & (o[..., 2] > b[..., 0] - PAD)
+                  & (o[..., 1] < b[..., 3] + PAD) & (o[..., 3] > b[..., 1] - PAD), axis=1)
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,15 @@ def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, f
         tries = [(position, label_box(x, y, r, position, width, size), None) for position in POSITIONS]
         tries += [(_toward(dx, dy), label_box(x + dx, y + dy, 0, _toward(dx, dy), width, size), (x + dx, y + dy))
                   for dx, dy in LEADER_STEPS]
-        for position, box, anchor in tries:
-            if box[0] < left or box[1] < top or box[2] > right or box[3] > bottom:
-                continue
-            if _hits(box, taken) or _hits(box, marker_boxes if anchor else others):
-                continue
+        boxes = np.array([box for _, box, _ in tries])
+        ok = (boxes[:, 0] >= left) & (boxes[:, 1] >= top) & (boxes[:, 2] <= right) & (boxes[:, 3] <= bottom)
+        ok &= ~_hit_rows(boxes, taken)
+        beside = np.arange(len(tries)) < len(POSITIONS)  # a moved name keeps clear of its own marker too
+        ok &= ~np.where(beside, _hit_rows(boxes, others), _hit_rows(boxes, marker_boxes))
+        if ok.any():
+            position, box, anchor = tries[int(np.argmax(ok))]
             placed[cand.marker] = Placed(position, box, anchor)
             taken = np.vstack([taken, box])
-            break
     return placed
 
 

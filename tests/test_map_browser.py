@@ -126,3 +126,18 @@ def test_the_transport_map_svg_names_its_cities(server):
     with urllib.request.urlopen(server.url + "/export/map.svg?sector=Transportation") as r:
         svg = r.read().decode("utf-8")
     assert "Johor Bahru" in svg and "Portland" in svg
+
+
+def test_the_keyboard_zooms_and_pans_the_map(server, browser, watch):
+    page = load(browser, watch, server.url + "/")
+    frame = page.locator(".graph-frame[data-keys='map']")
+    frame.focus()
+    geo = "() => { const g = document.querySelector('#map .js-plotly-plot')._fullLayout.geo; return [g.projection.scale, g.center.lon]; }"
+    scale, lon = page.evaluate(geo)
+    page.keyboard.press("+")
+    page.wait_for_function(f"() => ({geo})()[0] > {scale}")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({geo})()[1] !== {lon}")
+    page.keyboard.press("0")
+    page.wait_for_function(f"() => ({geo})()[0] === 1")
+    watch.assert_clean()

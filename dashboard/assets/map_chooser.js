@@ -100,3 +100,34 @@
     }
   }, true);
 })();
+
+/* The keyboard zooms and pans the map too: with the map focused, + and - zoom, the arrow keys pan, 0 returns to
+   the framed view (the mouse and touch do the same with the wheel, a pinch or a drag). */
+(function () {
+  'use strict';
+  var STEP = 0.15;  // of the view's span per arrow press
+
+  document.addEventListener('keydown', function (event) {
+    var frame = event.target && event.target.closest ? event.target.closest('.graph-frame[data-keys="map"]') : null;
+    var gd = frame && frame.querySelector('.js-plotly-plot');
+    if (!gd || !gd._fullLayout || !window.Plotly || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var geo = gd._fullLayout.geo;
+    var scale = geo.projection.scale || 1;
+    var lon = geo.lonaxis.range, lat = geo.lataxis.range;
+    var spanLon = (lon[1] - lon[0]) / scale, spanLat = (lat[1] - lat[0]) / scale;
+    var update = null;
+    if (event.key === '+' || event.key === '=') { update = {'geo.projection.scale': Math.min(scale * 1.5, 32)}; }
+    else if (event.key === '-' || event.key === '_') { update = {'geo.projection.scale': Math.max(scale / 1.5, 1)}; }
+    else if (event.key === '0') { update = {'geo.projection.scale': 1, 'geo.center': null}; }
+    else if (/^Arrow/.test(event.key)) {
+      var c = geo.center;
+      var dx = event.key === 'ArrowLeft' ? -1 : event.key === 'ArrowRight' ? 1 : 0;
+      var dy = event.key === 'ArrowDown' ? -1 : event.key === 'ArrowUp' ? 1 : 0;
+      update = {'geo.center.lon': c.lon + dx * STEP * spanLon, 'geo.center.lat': Math.max(-80, Math.min(80, c.lat + dy * STEP * spanLat))};
+    }
+    if (update) {
+      event.preventDefault();
+      window.Plotly.relayout(gd, update);
+    }
+  });
+})();

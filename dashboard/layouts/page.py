@@ -99,11 +99,11 @@ def headlines(numbers: dict[str, int]) -> list:
 
 
 def graph_frame(chart: Chart, figure, config: dict, described_by: str | None = None,
-                graph_class: str | None = None) -> html.Div:
+                graph_class: str | None = None, **frame) -> html.Div:
     """A chart's graph in a frame that names it (and, with ``described_by``, describes it) for a screen reader;
     ``figure`` None leaves the graph empty until a callback draws it."""
     aria = {"aria-label": chart.description, **({"aria-describedby": described_by} if described_by else {})}
-    return html.Div(role="img", className="graph-frame", **aria,
+    return html.Div(role="img", className="graph-frame", **aria, **frame,
                     children=dcc.Graph(id=chart.graph_id, config=config, className=graph_class,
                                        **({"figure": figure} if figure is not None else {})))
 
@@ -129,7 +129,9 @@ def map_card(chart: Chart, initial: Rendered, config: dict) -> html.Section:
     return html.Section(className="card map-card", **{"aria-labelledby": ids.heading(chart.graph_id)}, children=[
         dcc.Store(id=ids.staged(chart.graph_id), data=initial.figures[chart.name]),
         html.Div(className="map-head", children=[html.H2(chart.title, id=ids.heading(chart.graph_id)), view_picker()]),
-        graph_frame(chart, None, config, described_by=ids.MAP_CAPTION, graph_class="map-graph"),
+        # focusable: + and - zoom, the arrow keys pan, 0 returns to the framed view (assets/map_chooser.js)
+        graph_frame(chart, None, config, described_by=ids.MAP_CAPTION, graph_class="map-graph", tabIndex=0,
+                    **{"data-keys": "map", "aria-keyshortcuts": "+ - ArrowLeft ArrowRight ArrowUp ArrowDown 0"}),
         html.P(initial.map_caption, id=ids.MAP_CAPTION, className="caption"),
     ])
 
