@@ -196,48 +196,46 @@ def map_figure(dataset: Dataset, selection: Selection, selected: str | None = No
     e.g. a chosen city and its partners.
     """
     traces: list[dict] = []
-    cities = dataset.cities
-    names = cities["name"]
+    names = dataset.index.city_names
     pairs, hidden = busiest_pairs(selection.links)
     detailed = len(pairs) <= DETAILED_PAIRS
     points = ARC_POINTS if detailed else COARSE_ARC_POINTS
-    if selected:
-        on_sel = ((pairs["asean_city_id"] == selected) | (pairs["us_city_id"] == selected)).to_numpy()
+    # every pair's arc and hover text once, as arrays; each trace below takes its rows
+    all_lon, all_lat = (a.reshape(len(pairs), points + 1) for a in arcs(pairs, points))
+    sector_of = pairs["sector"].astype(str).to_numpy()
+    projects = pairs["projects"].to_numpy()
+    all_label = np.array([f"{html_escape(names[a])} – {html_escape(names[u])} ({s}): {k} project(s)"
+                          for a, u, s, k in zip(pairs["asean_city_id"], pairs["us_city_id"], sector_of, projects)],
+                         dtype=object)
+    on_sel = (((pairs["asean_city_id"] == selected) | (pairs["us_city_id"] == selected)).to_numpy() if selected
+              else np.zeros(len(pairs), dtype=bool))
+    along = (np.round(np.linspace(0.2, 0.8, HOVER_TARGETS) * (points - 1)).astype(int) if detailed
+             else np.array([points // 2]))
     mid_lon, mid_lat, mid_text = [], [], []
     for sector in SECTORS:
-        sector_pairs = pairs[pairs["sector"] == sector]
-        if sector_pairs.empty:
+        in_sector = sector_of == sector
+        if not in_sector.any():
             continue
         first_in_legend = True
         for lo, width in reversed(WIDTH_STEPS):
-            hi = _next_step(lo)
-            band = sector_pairs[(sector_pairs["projects"] >= lo) & (sector_pairs["projects"] < hi)]
+            band = in_sector & (projects >= lo) & (projects < _next_step(lo))
             groups = [(band, 1.0, width)]
             if selected:
-                sel = on_sel[pairs.index.get_indexer(band.index)]
-                groups = [(band[~sel], 0.25, max(1.2, width * 0.7)), (band[sel], 1.0, width + 1.8)]
-            for part, opacity, line_width in groups:
-                if part.empty:
+                groups = [(band & ~on_sel, 0.25, max(1.2, width * 0.7)), (band & on_sel, 1.0, width + 1.8)]
+            for rows, opacity, line_width in groups:
+                if not rows.any():
                     continue
-                lon, lat = arcs(part, points)
-                label = (names.loc[part["asean_city_id"]].map(html_escape).to_numpy() + " – "
-                         + names.loc[part["us_city_id"]].map(html_escape).to_numpy()
-                         + f" ({sector}): " + part["projects"].astype(str).to_numpy() + " project(s)")
-                trace = dict(
-                    type="scattergeo", lon=lon.astype(np.float32), lat=lat.astype(np.float32), mode="lines", name=sector,
-                    legendgroup=sector, showlegend=first_in_legend, opacity=opacity,
-                    line=dict(color=SECTOR_COLOURS[sector], width=line_width),
-                )
+                lon, lat = all_lon[rows].ravel(), all_lat[rows].ravel()
                 # the line itself takes no hover: invisible targets along it do, away from its ends, so a
                 # city's marker always wins the hover at the city and the line's tooltip shows along the line
-                trace.update(hoverinfo="skip")
-                along = (np.round(np.linspace(0.2, 0.8, HOVER_TARGETS) * (points - 1)).astype(int) if detailed
-                         else np.array([points // 2]))
-                index = (np.arange(len(part))[:, None] * (points + 1) + along[None, :]).ravel()
-                mid_lon.append(lon[index])
-                mid_lat.append(lat[index])
-                mid_text.append(np.repeat(label, len(along)))
-                traces.append(trace)
+                traces.append(dict(
+                    type="scattergeo", lon=lon.astype(np.float32), lat=lat.astype(np.float32), mode="lines", name=sector,
+                    legendgroup=sector, showlegend=first_in_legend, opacity=opacity, hoverinfo="skip",
+                    line=dict(color=SECTOR_COLOURS[sector], width=line_width),
+                ))
+                mid_lon.append(all_lon[rows][:, along].ravel())
+                mid_lat.append(all_lat[rows][:, along].ravel())
+                mid_text.append(np.repeat(all_label[rows], len(along)))
                 first_in_legend = False
     if mid_lon:
         traces.append(dict(

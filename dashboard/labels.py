@@ -87,6 +87,24 @@ def _toward(dx: float, dy: float) -> str:
     return f"{v} {h}" if (v, h) != ("middle", "center") else "middle right"
 
 
+# every place a name may go, in order: beside its marker at each position, then moved out on a leader line
+_TRY_POSITIONS = (*POSITIONS, *(_toward(dx, dy) for dx, dy in LEADER_STEPS))
+_TRY_DX = np.array([0.0] * len(POSITIONS) + [dx for dx, _ in LEADER_STEPS])
+_TRY_DY = np.array([0.0] * len(POSITIONS) + [dy for _, dy in LEADER_STEPS])
+_TRY_BESIDE = np.arange(len(_TRY_POSITIONS)) < len(POSITIONS)
+_TRY_H = np.array([-1 if "left" in p else 1 if "right" in p else 0 for p in _TRY_POSITIONS])
+_TRY_V = np.array([-1 if "top" in p else 1 if "bottom" in p else 0 for p in _TRY_POSITIONS])
+
+
+def _try_boxes(x: float, y: float, radius: float, width: float, size: float) -> np.ndarray:
+    """The box of every try (rows of left, top, right, bottom): `label_box` for each, in one go."""
+    r = np.where(_TRY_BESIDE, radius / 0.8 + 1 if radius else 0.0, 0.0)
+    ax, ay = x + _TRY_DX, y + _TRY_DY
+    x0 = np.where(_TRY_H < 0, ax - r - width, np.where(_TRY_H > 0, ax + r, ax - width / 2))
+    base = np.where(_TRY_V < 0, ay - r - 0.25 * size, np.where(_TRY_V > 0, ay + r + 0.75 * size, ay + 0.25 * size))
+    return np.column_stack([x0, base - 0.9 * size, x0 + width, base + 0.3 * size])
+
+
 def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, float, float, float],
           size: float = FONT_SIZE, blocked: tuple[float, float, float, float] | None = None,
           ) -> dict[int, Placed]:
@@ -115,17 +133,16 @@ def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, f
         apart = np.hypot(markers[:, 0] - x, markers[:, 1] - y) >= (markers[:, 2] + r) * 0.8
         apart[cand.marker] = False
         others = marker_boxes[apart]
-        tries = [(position, label_box(x, y, r, position, width, size), None) for position in POSITIONS]
-        tries += [(_toward(dx, dy), label_box(x + dx, y + dy, 0, _toward(dx, dy), width, size), (x + dx, y + dy))
-                  for dx, dy in LEADER_STEPS]
-        boxes = np.array([box for _, box, _ in tries])
+        boxes = _try_boxes(x, y, r, width, size)
         ok = (boxes[:, 0] >= left) & (boxes[:, 1] >= top) & (boxes[:, 2] <= right) & (boxes[:, 3] <= bottom)
         ok &= ~_hit_rows(boxes, taken)
-        beside = np.arange(len(tries)) < len(POSITIONS)  # a moved name keeps clear of its own marker too
+        beside = np.arange(len(boxes)) < len(POSITIONS)  # a moved name keeps clear of its own marker too
         ok &= ~np.where(beside, _hit_rows(boxes, others), _hit_rows(boxes, marker_boxes))
         if ok.any():
-            position, box, anchor = tries[int(np.argmax(ok))]
-            placed[cand.marker] = Placed(position, box, anchor)
+            k = int(np.argmax(ok))
+            box = tuple(float(v) for v in boxes[k])
+            anchor = None if k < len(POSITIONS) else (x + _TRY_DX[k], y + _TRY_DY[k])
+            placed[cand.marker] = Placed(_TRY_POSITIONS[k], box, anchor)
             taken = np.vstack([taken, box])
     return placed
 

@@ -174,3 +174,11 @@ def test_unproject_inverts_project():
     x, y = frame.project(lon, lat)
     back_lon, back_lat = frame.unproject(x, y)
     assert np.allclose(back_lon, lon, atol=1e-6) and np.allclose(back_lat, lat, atol=1e-6)
+
+
+def test_every_try_box_is_the_box_plotly_draws():
+    boxes = labels._try_boxes(100.0, 80.0, 6.0, 50.0, 12.0)
+    for k, position in enumerate(labels.POSITIONS):
+        assert tuple(boxes[k]) == pytest.approx(labels.label_box(100, 80, 6, position, 50, 12))
+    for k, (dx, dy) in enumerate(labels.LEADER_STEPS, start=len(labels.POSITIONS)):
+        assert tuple(boxes[k]) == pytest.approx(labels.label_box(100 + dx, 80 + dy, 0, labels._TRY_POSITIONS[k], 50, 12))
