@@ -367,6 +367,8 @@ ARRANGEMENTS: dict[str, dict] = {
                 "annotations[0].x": 0.5, "annotations[0].y": 0.51},
 }
 LABEL_TRACE = "City names"
+#: a subplot names at most this many cities (the most important): more would not fit, and would cost time
+MAX_NAMES = 150
 
 
 def add_labels(fig: go.Figure, sizes: tuple[tuple[int, int, str], ...], left: float = 0.0,
@@ -451,17 +453,19 @@ def _label_trace(data: list[dict], geo_id: str, candidates: list[list], sub: dic
     if lon:
         x, y = frame.project(np.concatenate(lon), np.concatenate(lat))
         obstacles = np.column_stack([x, y, np.concatenate(radius)])
+    candidates = sorted(candidates, key=lambda c: -c[3])[:MAX_NAMES]
     cx, cy = frame.project([c[0] for c in candidates], [c[1] for c in candidates])
     # each candidate's own marker: the obstacle at its position (else a small one of its own)
     markers = [*obstacles.tolist()]
-    own = []
+    own, claimed = [], set()
     for x, y in zip(cx, cy):
         d = np.hypot(obstacles[:, 0] - x, obstacles[:, 1] - y) if len(obstacles) else np.array([])
-        if len(d) and d.min() < 0.5:
+        if len(d) and d.min() < 0.5 and int(d.argmin()) not in claimed:
             own.append(int(d.argmin()))
-        else:
+        else:  # no marker of its own here, or one another city at the same point already has
             own.append(len(markers))
-            markers.append([x, y, 3.0])
+            markers.append([x, y, float(obstacles[int(d.argmin()), 2]) if len(d) and d.min() < 0.5 else 3.0])
+        claimed.add(own[-1])
     placed = labels.place(np.array(markers), [labels.Candidate(m, c[2], c[3]) for m, c in zip(own, candidates)],
                           area, blocked=blocked)
     in_view = int(np.sum((cx >= area[0]) & (cx <= area[2]) & (cy >= area[1]) & (cy <= area[3])))
@@ -683,6 +687,10 @@ def headline_numbers(dataset: Dataset, selection: Selection) -> dict[str, int]:
     """Cities, countries, projects and city pairs in view."""
     countries = set(country_counts(dataset, selection).index)
     countries |= set(dataset.cities.loc[selection.city_counts.index, "iso3"])
-    pairs = selection.links[["asean_city_id", "us_city_id"]].drop_duplicates()
     return {"cities": len(selection.city_counts), "countries": len(countries), "projects": len(selection.projects),
-            "city pairs": len(pairs)}
+            "city pairs": pair_count(selection.links)}
+
+
+def pair_count(links: pd.DataFrame) -> int:
+    """City pairs among these links: an ASEAN city and a U.S. city, whatever the sectors of their projects."""
+    return len(links[["asean_city_id", "us_city_id"]].drop_duplicates())

@@ -130,14 +130,17 @@ def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, f
         width = text_width(cand.text, size)
         # markers that overlap this one (a city beside another, as Singapore and Johor Bahru) cannot be kept
         # clear of its name; the name keeps clear of every other marker
-        apart = np.hypot(markers[:, 0] - x, markers[:, 1] - y) >= (markers[:, 2] + r) * 0.8
+        gap = np.hypot(markers[:, 0] - x, markers[:, 1] - y)
+        near = gap < width + 80  # no try reaches further than this (the farthest leader step is 48 px)
+        apart = near & (gap >= (markers[:, 2] + r) * 0.8)
         apart[cand.marker] = False
         others = marker_boxes[apart]
+        nearby = marker_boxes[near]
         boxes = _try_boxes(x, y, r, width, size)
         ok = (boxes[:, 0] >= left) & (boxes[:, 1] >= top) & (boxes[:, 2] <= right) & (boxes[:, 3] <= bottom)
         ok &= ~_hit_rows(boxes, taken)
         beside = np.arange(len(boxes)) < len(POSITIONS)  # a moved name keeps clear of its own marker too
-        ok &= ~np.where(beside, _hit_rows(boxes, others), _hit_rows(boxes, marker_boxes))
+        ok &= ~np.where(beside, _hit_rows(boxes, others), _hit_rows(boxes, nearby))
         if ok.any():
             k = int(np.argmax(ok))
             box = tuple(float(v) for v in boxes[k])

@@ -93,6 +93,8 @@ def test_hover_text_is_escaped():
     fig = figures.map_figure(ds, view(ds))
     hover = " ".join(h for t in fig.data if t.mode == "markers" and t.text is not None for h in t.text)
     assert "<img" not in hover and "&lt;img" in hover
+    names = " ".join(n for t in fig.data if t.name == figures.LABEL_TRACE and t.text is not None for n in t.text)
+    assert "<img" not in names and "&lt;img" in names  # the city names on the map too
     line_hover = " ".join(h for t in fig.data if t.name == figures.PAIR_HOVER for h in t.hovertext)
     assert "<img" not in line_hover and "&lt;img" in line_hover
 
@@ -162,9 +164,6 @@ def test_pairs_chart_groups_by_country_and_follows_filters(demo):
 
 
 def test_pairs_chart_lists_the_busiest_and_counts_the_rest():
-    from dashboard.data import make_dataset
-    from dashboard.data.build import city, project
-
     cities = [city("phuket", "Phuket", "THA", 98.3981, 7.89059), city("boston", "Boston", "USA", -71.05977, 42.35843)]
     cities += [city(f"us-{i}", f"Town <{i}>", "USA", -100 + i * 0.1, 40.0) for i in range(figures.MAX_PAIR_ROWS + 4)]
     rows = [project(f"p{i}", asean=["phuket"], us=[f"us-{i}"]) for i in range(figures.MAX_PAIR_ROWS + 4)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,7 @@ from dashboard.data import make_dataset
 from dashboard.data.build import city, project
 from dashboard.model import filters
 from dashboard.model.filters import FilterState
+from dashboard.model.render import render
 from tests.mapcheck import assert_names_clear
 
 
@@ -75,9 +74,7 @@ def test_the_most_important_names_win_and_a_crowd_terminates_fast():
     n = 200
     markers = np.column_stack([rng.uniform(0, 900, n), rng.uniform(0, 500, n), np.full(n, 4.0)])
     cands = [labels.Candidate(i, f"Town {i:03d}", priority=float(i)) for i in range(n)]
-    t0 = time.perf_counter()
-    placed = labels.place(markers, cands, (0, 0, 900, 500))
-    assert time.perf_counter() - t0 < 30  # a bound against a runaway loop, not a speed target (see benchmarks/)
+    placed = labels.place(markers, cands, (0, 0, 900, 500))  # it terminates: its speed is for benchmarks/
     assert 0 < len(placed) < n
     assert n - 1 in placed  # the most important is placed first, so it always finds room if any exists
     assert labels.overlaps(boxes_of(placed)) == []
@@ -182,3 +179,22 @@ def test_every_try_box_is_the_box_plotly_draws():
         assert tuple(boxes[k]) == pytest.approx(labels.label_box(100, 80, 6, position, 50, 12))
     for k, (dx, dy) in enumerate(labels.LEADER_STEPS, start=len(labels.POSITIONS)):
         assert tuple(boxes[k]) == pytest.approx(labels.label_box(100 + dx, 80 + dy, 0, labels._TRY_POSITIONS[k], 50, 12))
+
+
+def test_cities_at_one_point_get_one_name_each_or_none():
+    ds = make_dataset([city("bangkok", "Bangkok", "THA", 100.50144, 13.75398, ascn_pilot=True),
+                       city("bangkok-two", "Krung Thep", "THA", 100.50144, 13.75398),
+                       city("boston", "Boston", "USA", -71.05977, 42.35843)],
+                      [project("a", asean=["bangkok"], us=["boston"]), project("b", asean=["bangkok-two"], us=["boston"])])
+    fig = figures.map_figure(ds, selection(ds))
+    for size_index in range(len(figures.PAGE_SIZES)):
+        assert_names_clear(fig, size_index)
+
+
+def test_the_caption_counts_city_pairs_as_the_numbers_do():
+    ds = make_dataset([city("phuket", "Phuket", "THA", 98.3981, 7.89059),
+                       city("boston", "Boston", "USA", -71.05977, 42.35843)],
+                      [project("w", asean=["phuket"], us=["boston"]),
+                       project("t", asean=["phuket"], us=["boston"], sector="Transportation")])
+    page = render(ds, FilterState())
+    assert page.headlines["city pairs"] == 1 and "1 city pair " in page.map_caption

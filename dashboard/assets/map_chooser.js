@@ -72,9 +72,10 @@
     cancel.type = 'button';
     cancel.className = 'chooser-cancel';
     cancel.textContent = 'Cancel';
-    cancel.addEventListener('click', function () { close(frame); });
+    var back = function () { close(frame); var map = graph.parentElement; if (map && map.focus) { map.focus(); } };
+    cancel.addEventListener('click', back);
     box.appendChild(cancel);
-    box.addEventListener('keydown', function (event) { if (event.key === 'Escape') { close(frame); } });
+    box.addEventListener('keydown', function (event) { if (event.key === 'Escape') { back(); } });
     box.style.left = Math.max(4, Math.min(x + 8, frame.clientWidth - 220)) + 'px';
     box.style.top = Math.max(4, y - 10) + 'px';
     frame.appendChild(box);
@@ -83,7 +84,8 @@
 
   document.addEventListener('click', function (event) {
     var graph = event.target && event.target.closest ? event.target.closest('.map-graph') : null;
-    var frame = graph && graph.parentElement;
+    // the chooser goes in the map's card, outside the graph's frame: the frame is an image to a screen reader
+    var frame = graph && (graph.closest('.map-card') || graph.parentElement);
     if (!graph || !frame || (event.target.closest && event.target.closest('.city-chooser, .modebar'))) { return; }
     var gd = graph.querySelector('.js-plotly-plot');
     var svg = gd && gd.querySelector('.main-svg');

@@ -118,16 +118,17 @@ def render(dataset: Dataset, state: FilterState) -> Rendered:
     built = {name: chart.build(dataset, scope) for name, chart in CHARTS.items()}
     described = state.describe(dataset.index)
     meta = built["map"].layout.meta
-    drawn, hidden = meta["pairs_drawn"], meta["pairs_hidden"]
+    hidden = meta["pairs_hidden"]
     headlines = figures.headline_numbers(dataset, selection)
     map_caption = (
-        f"Map of {counted(len(map_selection.city_counts), 'cities')} and {counted(drawn + hidden, 'city pairs')} "
-        f"({described})")
+        f"Map of {counted(len(map_selection.city_counts), 'cities')} and "
+        f"{counted(figures.pair_count(map_selection.links), 'city pairs')} ({described})")
     if state.city:
         map_caption += (f"; {dataset.index.city_names[state.city]} highlighted, with "
                         f"{counted(headlines['city pairs'], 'city pairs')} as in the numbers above")
     map_caption += "."
     if hidden:
+        drawn = meta["pairs_drawn"]
         map_caption += (f" The {drawn:,} pairs with the most projects are drawn (line width grows with the number "
                         f"of projects); {hidden:,} more are counted in the charts and the table.")
     shown = (meta.get("label_sets") or [{}])[0]
