@@ -367,8 +367,8 @@ ARRANGEMENTS: dict[str, dict] = {
                 "annotations[0].x": 0.5, "annotations[0].y": 0.51},
 }
 LABEL_TRACE = "City names"
-#: a subplot names at most this many cities (the most important): more would not fit, and would cost time
-MAX_NAMES = 150
+#: a subplot names at most this many cities (the most important): about 40 fit the widest map; trying more costs time
+MAX_NAMES = 60
 
 
 def add_labels(fig: go.Figure, sizes: tuple[tuple[int, int, str], ...], left: float = 0.0,
