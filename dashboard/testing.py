@@ -245,18 +245,23 @@ def open_every_city(page, url: str) -> tuple[dict[str, str], int]:
             if again == city:
                 break
             city = again
-        page.mouse.click(city["x"], city["y"])
-        # the chooser opens within the click's own handler (no round trip), so it is there now or not at all
-        chooser = page.locator(".city-chooser")
-        if chooser.count():
-            choosers += 1
-            # each choice reads "Name, Country"
-            chooser.get_by_role("button", name=re.compile("^" + re.escape(city["name"]) + ",")).click()
-        try:
-            page.wait_for_function("(n) => { const t = document.querySelector('.details:not([hidden]) h2');"
-                                   " return t && t.textContent === n; }", arg=city["name"], timeout=5000)
-        except Exception:  # noqa: BLE001 - reported below as the wrong (or no) panel
-            pass
+        for attempt in range(2):  # once more if the map was still resizing under the first click
+            page.mouse.click(city["x"], city["y"])
+            # the chooser opens within the click's own handler (no round trip), so it is there now or not at all
+            chooser = page.locator(".city-chooser")
+            if chooser.count():
+                choosers += 1
+                # each choice reads "Name, Country"
+                chooser.get_by_role("button", name=re.compile("^" + re.escape(city["name"]) + ",")).click()
+            try:
+                page.wait_for_function("(n) => { const t = document.querySelector('.details:not([hidden]) h2');"
+                                       " return t && t.textContent === n; }", arg=city["name"], timeout=5000)
+                break
+            except Exception:  # noqa: BLE001 - reported below as the wrong (or no) panel
+                if attempt or page.locator(".details:not([hidden])").count():
+                    break  # a wrong panel is a failure, not a timing matter
+                page.wait_for_timeout(500)
+                city = page.evaluate(CITY_MARKERS_JS).get(position, city)
         opened[city["name"]] = page.evaluate("() => { const t = document.querySelector('.details:not([hidden]) h2');"
                                              " return t ? t.textContent : null; }")
         if opened[city["name"]] is not None:

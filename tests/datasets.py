@@ -64,3 +64,22 @@ def demo_projects() -> list[dict]:
 def demo():
     """The demo dataset, validated as files are."""
     return make_dataset(demo_cities(), demo_projects())
+
+
+def cluster():
+    """Close neighbours (Singapore and Johor Bahru 20 km apart, Hillsboro and Portland, Bangkok and Chonburi),
+    pairs across the Pacific and two research projects within ASEAN: the map's hard cases."""
+    cities = [city("singapore", "Singapore", "SGP", 103.85007, 1.28967, ascn_pilot=True),
+              city("johor-bahru", "Johor Bahru", "MYS", 103.7578, 1.4655, ascn_pilot=True),
+              city("bangkok", "Bangkok", "THA", 100.50144, 13.75398, ascn_pilot=True),
+              city("chonburi", "Chonburi", "THA", 100.98345, 13.3622, ascn_pilot=True),
+              city("davao-city", "Davao City", "PHL", 125.61278, 7.07306, ascn_pilot=True),
+              city("hillsboro-or", "Hillsboro", "USA", -122.98983, 45.52289, admin1="Oregon"),
+              city("portland-or", "Portland", "USA", -122.67621, 45.52345, admin1="Oregon"),
+              city("boston", "Boston", "USA", -71.05977, 42.35843, admin1="Massachusetts")]
+    rows = [project("a", asean=["singapore"], us=["boston"]),
+            project("b", asean=["johor-bahru"], us=["portland-or"], sector="Transportation"),
+            project("c", asean=["bangkok"], us=["hillsboro-or"]),
+            project("d", asean=["chonburi"], sector="Innovation & Research"),
+            project("e", asean=["davao-city"], sector="Innovation & Research")]
+    return make_dataset(cities, rows)

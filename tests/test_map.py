@@ -11,6 +11,7 @@ from dashboard.data.build import city, project
 from dashboard.model import filters
 from dashboard.model.filters import FilterState
 from dashboard.model.render import render
+from tests.datasets import cluster
 from tests.mapcheck import assert_names_clear
 
 
@@ -90,21 +91,6 @@ def test_a_label_sits_where_plotly_puts_text():
 
 
 # ---------------------------------------------------------------- the map figure
-
-
-def cluster():
-    """Close neighbours (Singapore and Johor Bahru 20 km apart) and pairs across the Pacific."""
-    cities = [city("singapore", "Singapore", "SGP", 103.85007, 1.28967, ascn_pilot=True),
-              city("johor-bahru", "Johor Bahru", "MYS", 103.7578, 1.4655, ascn_pilot=True),
-              city("bangkok", "Bangkok", "THA", 100.50144, 13.75398, ascn_pilot=True),
-              city("chonburi", "Chonburi", "THA", 100.98345, 13.3622, ascn_pilot=True),
-              city("hillsboro-or", "Hillsboro", "USA", -122.98983, 45.52289, admin1="Oregon"),
-              city("portland-or", "Portland", "USA", -122.67621, 45.52345, admin1="Oregon"),
-              city("boston", "Boston", "USA", -71.05977, 42.35843, admin1="Massachusetts")]
-    rows = [project("a", asean=["singapore"], us=["boston"]), project("b", asean=["johor-bahru"], us=["portland-or"]),
-            project("c", asean=["bangkok"], us=["hillsboro-or"]),
-            project("d", asean=["chonburi"], sector="Innovation & Research")]
-    return make_dataset(cities, rows)
 
 
 def shown_labels(fig, size_index=0):

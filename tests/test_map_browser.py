@@ -8,31 +8,12 @@ import urllib.request
 import pytest
 
 from dashboard.app import create_app
-from dashboard.data import make_dataset
-from dashboard.data.build import city, project
 from dashboard.testing import CITY_MARKERS_JS, NAME_BOXES_JS, LiveServer, open_every_city, open_page
+from tests.datasets import cluster
 
 pytestmark = pytest.mark.browser
 
 CITIES = ("Singapore", "Johor Bahru", "Bangkok", "Chonburi", "Davao City", "Hillsboro", "Portland", "Boston")
-
-
-def cluster():
-    """Close neighbours (Singapore and Johor Bahru 20 km apart, Hillsboro and Portland) and Pacific pairs."""
-    cities = [city("singapore", "Singapore", "SGP", 103.85007, 1.28967, ascn_pilot=True),
-              city("johor-bahru", "Johor Bahru", "MYS", 103.7578, 1.4655, ascn_pilot=True),
-              city("bangkok", "Bangkok", "THA", 100.50144, 13.75398, ascn_pilot=True),
-              city("chonburi", "Chonburi", "THA", 100.98345, 13.3622, ascn_pilot=True),
-              city("davao-city", "Davao City", "PHL", 125.61278, 7.07306, ascn_pilot=True),
-              city("hillsboro-or", "Hillsboro", "USA", -122.98983, 45.52289, admin1="Oregon"),
-              city("portland-or", "Portland", "USA", -122.67621, 45.52345, admin1="Oregon"),
-              city("boston", "Boston", "USA", -71.05977, 42.35843, admin1="Massachusetts")]
-    rows = [project("a", asean=["singapore"], us=["boston"]),
-            project("b", asean=["johor-bahru"], us=["portland-or"], sector="Transportation"),
-            project("c", asean=["bangkok"], us=["hillsboro-or"]),
-            project("d", asean=["chonburi"], sector="Innovation & Research"),
-            project("e", asean=["davao-city"], sector="Innovation & Research")]
-    return make_dataset(cities, rows)
 
 
 @pytest.fixture(scope="module")
