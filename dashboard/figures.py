@@ -356,9 +356,8 @@ def _label_candidates(dataset: Dataset, counts: pd.Series, selected: str | None,
 
 #: plot-area sizes (px) the page's map is labelled for, and how the ASEAN inset is arranged at each: the browser
 #: shows the set for the largest width that fits (assets/map_labels.js). 1068 px is the map at a 1440 px screen,
-#: 364 x 394 the map on a 390 px phone, where the inset goes below the Pacific rather than over it.
-PAGE_SIZES: tuple[tuple[int, int, str], ...] = ((1068, 511, "overlay"), (900, 430, "overlay"), (600, 300, "overlay"),
-                                                (364, 394, "stacked"))
+#: 600 px a tablet or a narrow window, 364 x 394 the map on a 390 px phone, where the inset goes below the Pacific.
+PAGE_SIZES: tuple[tuple[int, int, str], ...] = ((1068, 511, "overlay"), (600, 300, "overlay"), (364, 394, "stacked"))
 #: where the main map and the inset sit in each arrangement (paper fractions), and the inset's caption
 ARRANGEMENTS: dict[str, dict] = {
     "overlay": {"geo.domain.y": [0, 1], "geo2.domain.x": geo.INSET_DOMAIN["x"], "geo2.domain.y": geo.INSET_DOMAIN["y"],
