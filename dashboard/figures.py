@@ -395,12 +395,7 @@ def label_sets(data: list[dict], layout: dict, sizes: tuple[tuple[int, int, str]
     sets, new = [], []
     for i, (width, height, arrangement) in enumerate(sizes):
         relayout = ARRANGEMENTS[arrangement] if inset else {}
-        domains = {geo_id: dict((layout.get(geo_id) or {}).get("domain") or {"x": [0, 1], "y": [0, 1]})
-                   for geo_id in wanted}
-        for key, value in relayout.items():
-            name, _, axis = key.partition(".domain.")
-            if axis and name in domains:
-                domains[name][axis] = value
+        domains = arranged_domains(layout, relayout)
         indices, named, in_view = [], 0, 0
         for geo_id, candidates in wanted.items():
             traces, seen = _label_trace(data, geo_id, candidates, layout[geo_id], domains[geo_id], left, top, width,
@@ -424,6 +419,16 @@ def label_sets(data: list[dict], layout: dict, sizes: tuple[tuple[int, int, str]
             notes[0][key.rsplit(".", 1)[1]] = value
             layout["annotations"] = notes
     return [*data, *new], layout
+
+
+def arranged_domains(layout: dict, relayout: dict) -> dict[str, dict]:
+    """Each geo subplot's domain (paper fractions) once an arrangement's changes (`ARRANGEMENTS`) apply."""
+    domains = {g: dict(layout[g].get("domain") or {"x": [0, 1], "y": [0, 1]}) for g in ("geo", "geo2") if g in layout}
+    for key, value in relayout.items():
+        name, _, axis = key.partition(".domain.")
+        if axis and name in domains:
+            domains[name][axis] = value
+    return domains
 
 
 def _label_trace(data: list[dict], geo_id: str, candidates: list[list], sub: dict, domain: dict, left: float,

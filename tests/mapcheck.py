@@ -12,12 +12,7 @@ def assert_names_clear(fig, size_index: int) -> int:
     marker, recomputing every box from the figure as plotly would draw it; returns how many names were shown."""
     width, height, arrangement = figures.PAGE_SIZES[size_index]
     layout = fig.layout.to_plotly_json()
-    domains = {g: dict(layout[g]["domain"]) for g in ("geo", "geo2") if g in layout}
-    if fig.layout.meta.get("inset"):
-        for key, value in figures.ARRANGEMENTS[arrangement].items():
-            name, _, axis = key.partition(".domain.")
-            if axis:
-                domains[name][axis] = value
+    domains = figures.arranged_domains(layout, figures.ARRANGEMENTS[arrangement] if fig.layout.meta.get("inset") else {})
     boxes = []
     for geo_id, domain in domains.items():
         view = figures._view_of(layout[geo_id])
