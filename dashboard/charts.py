@@ -36,9 +36,10 @@ class Chart:
     menu_label: str
     #: the formats /export/<name>.<format> offers
     formats: tuple[str, ...] = (*IMAGE_FORMATS, "html")
-    #: the figure goes to a store first and the browser adapts it to the graph's size before drawing
-    #: (the map: the set of city names that fits, assets/map_labels.js)
-    staged: bool = False
+    #: the browser function (window.dash_clientside.usascp) that hands the figure from its store to the graph:
+    #: the map picks the set of city names that fits the graph's size (assets/map_labels.js); the other charts
+    #: are drawn when they scroll into view, after the map (assets/charts.js)
+    adapt: str = "figureWhenSeen"
 
     @property
     def graph_id(self) -> str:
@@ -47,8 +48,8 @@ class Chart:
 
     @property
     def target(self) -> tuple[str, str]:
-        """(component id, property) the page's callback sends this chart's figure to."""
-        return (ids.staged(self.graph_id), "data") if self.staged else (self.graph_id, "figure")
+        """(component id, property) the page's callback sends this chart's figure to: the graph's store."""
+        return ids.staged(self.graph_id), "data"
 
 
 CHARTS: dict[str, Chart] = {c.name: c for c in (
@@ -56,7 +57,7 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           "Map of ASEAN and U.S. partner cities with lines joining paired cities, coloured by sector",
           lambda ds, scope: figures.map_figure(ds, scope.map_selection, selected=scope.state.city,
                                                view=scope.state.view, focus=scope.selection), "Map",
-          staged=True),
+          adapt="figureForSize"),
     Chart("pairs", "City pairs: who is paired with whom",
           "Chart listing each city pair, the ASEAN city on the left and the U.S. city on the right, joined by a line "
           "in the sector's colour, grouped by sector (or by country when a country is chosen)",

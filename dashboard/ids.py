@@ -37,7 +37,7 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
 
     @staticmethod
     def staged(graph_id: str) -> str:
-        """The store a graph's figure arrives in when the browser adapts it before drawing (the map's names)."""
+        """The store a graph's figure arrives in; the browser hands it on (`dashboard.charts.Chart.adapt`)."""
         return f"{graph_id}-figure"
 
     @staticmethod

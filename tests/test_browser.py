@@ -163,3 +163,22 @@ def test_table_sorts_by_a_column_header(server, browser, watch):
                                       "2019-12-04", "2019-12-04", "2019-11-04", "2019-11-04"])
     assert all_dates == sorted(all_dates, reverse=True)
     watch.assert_clean()
+
+
+CHART_BARS_JS = "(id) => (document.querySelector('#' + id + ' .js-plotly-plot')._fullData || []).length"
+
+
+def test_charts_below_the_fold_are_drawn_when_scrolled_into_view(server, browser, watch):
+    page = load(browser, watch, server.url + "/", width=1440, height=900)
+    timeline = CHARTS["timeline"].graph_id
+    # the timeline is far below the first screen: it waits, at its final height, without data
+    assert page.evaluate(CHART_BARS_JS, timeline) == 0
+    height = page.locator(f"#{timeline}").bounding_box()["height"]
+    page.locator(f"#{timeline}").scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({CHART_BARS_JS})('{timeline}') > 0", timeout=10000)
+    assert abs(page.locator(f"#{timeline}").bounding_box()["height"] - height) < 2  # nothing moved
+    # a filter change while it is in view redraws it: two water years' worth of bars, one sector
+    page.evaluate("() => { history.pushState({}, '', '?sector=Water'); window.dispatchEvent(new PopStateEvent('popstate')); }")
+    page.wait_for_function(f"() => document.querySelector('#{timeline} .js-plotly-plot')._fullData"
+                           ".every(t => t.name === 'Water')", timeout=10000)
+    watch.assert_clean()

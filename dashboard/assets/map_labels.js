@@ -46,13 +46,12 @@
     obj[last] = value;
   }
 
-  /* The page's map (a clientside callback): the figure as the server sent it, with the name set and inset
+  /* The page's map (through showFigures, assets/charts.js): the figure as the server sent it, with the name set and inset
      arrangement for the graph's width, before plotly draws it, so that it is drawn once and right. */
-  function figureForSize(figure) {
+  function figureForSize(figure, id) {
     var meta = figure && figure.layout && figure.layout.meta;
     var sets = meta && meta.label_sets;
-    var context = window.dash_clientside.callback_context || {};
-    var el = context.outputs_list && document.getElementById(context.outputs_list.id);
+    var el = document.getElementById(id);
     if (!sets || !sets.length || !el || !el.clientWidth) { return figure; }
     var chosen = chosenSet(sets, el.clientWidth);
     if (chosen === sets[0]) { return figure; }

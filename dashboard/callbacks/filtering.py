@@ -75,12 +75,12 @@ def outputs_for(dataset: Dataset, rendered: Rendered, ignored: list[str], search
 
 
 def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
-    """The filter callback, reading the data source's current dataset on every call; staged figures (the map)
-    reach their graph through the browser, which picks the city names that fit its size first."""
-    for chart in CHARTS.values():
-        if chart.staged:
-            app.clientside_callback(ClientsideFunction("usascp", "figureForSize"),
-                                    Output(chart.graph_id, "figure"), Input(*chart.target))
+    """The filter callback, reading the data source's current dataset on every call. Figures reach their graphs
+    through the browser (`Chart.adapt`): the map with the city names that fit its size, the other charts once
+    they are in view, so that a filter change redraws the map first."""
+    app.clientside_callback(ClientsideFunction("usascp", "showFigures"),
+                            [Output(chart.graph_id, "figure") for chart in CHARTS.values()],
+                            [Input(*chart.target) for chart in CHARTS.values()])
 
     @app.callback(
         output={

@@ -6,7 +6,7 @@ import datetime as _dt
 from html import escape
 from urllib.parse import urljoin, urlsplit
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from dashboard.charts import CHARTS
 from dashboard.data.source import DataSource
@@ -57,28 +57,25 @@ def graph_configs(search: str | None, configs: dict[str, object], index: Index,
 
 
 def register(app: Dash, source: DataSource) -> None:
-    """Export links, share panel and download names, for the data source's current dataset."""
-
-    @app.callback(Output(ids.EXPORT_LINKS, "children"), Input(ids.URL, "search"))
-    def links(search):
-        return export_links(to_query(parse_query(search, source.dataset.index)[0]))
+    """Export links, share panel and download names, for the data source's current dataset: one callback, so
+    that a filter change costs the browser one request for all three."""
 
     @app.callback(
-        output={"link": Output(ids.SHARE_LINK, "value"), "snippet": Output(ids.SHARE_SNIPPET, "value"),
-                "embed": Output(ids.SHARE_PREVIEW, "href")},
+        output={"links": Output(ids.EXPORT_LINKS, "children"),
+                "share": {"link": Output(ids.SHARE_LINK, "value"), "snippet": Output(ids.SHARE_SNIPPET, "value"),
+                          "embed": Output(ids.SHARE_PREVIEW, "href")},
+                "configs": {name: Output(chart.graph_id, "config") for name, chart in CHARTS.items()}},
         inputs={"search": Input(ids.URL, "search"), "chart": Input(ids.SHARE_CHART, "value")},
-        state={"href": State(ids.URL, "href")},
+        state={"href": State(ids.URL, "href"),
+               "configs": {name: State(chart.graph_id, "config") for name, chart in CHARTS.items()}},
     )
-    def share(search, chart, href):
-        return share_values(search, href, chart, source.dataset.index)
-
-    @app.callback(
-        output={name: Output(chart.graph_id, "config") for name, chart in CHARTS.items()},
-        inputs={"search": Input(ids.URL, "search")},
-        state={"configs": {name: State(chart.graph_id, "config") for name, chart in CHARTS.items()}},
-    )
-    def download_names(search, configs):
-        return graph_configs(search, configs if isinstance(configs, dict) else {}, source.dataset.index)
+    def menus(search, chart, href, configs):
+        index = source.dataset.index
+        share = share_values(search, href, chart, index)
+        if ctx.triggered_id == ids.SHARE_CHART:  # only the shared chart changed
+            return {"links": no_update, "share": share, "configs": {name: no_update for name in CHARTS}}
+        return {"links": export_links(to_query(parse_query(search, index)[0])), "share": share,
+                "configs": graph_configs(search, configs if isinstance(configs, dict) else {}, index)}
 
     # and onto the plots already drawn (assets/exports.js): dcc.Graph applies a new config only with a new figure
     app.clientside_callback(ClientsideFunction("usascp", "applyDownloadNames"),

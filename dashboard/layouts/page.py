@@ -103,15 +103,27 @@ def graph_frame(chart: Chart, figure, config: dict, described_by: str | None = N
     """A chart's graph in a frame that names it (and, with ``described_by``, describes it) for a screen reader;
     ``figure`` None leaves the graph empty until a callback draws it."""
     aria = {"aria-label": chart.description, **({"aria-describedby": described_by} if described_by else {})}
-    return html.Div(role="img", className="graph-frame", **aria, **frame,
+    return html.Div(role="img", className="graph-frame", **aria, **frame, **{"data-adapt": chart.adapt},
                     children=dcc.Graph(id=chart.graph_id, config=config, className=graph_class,
                                        **({"figure": figure} if figure is not None else {})))
 
 
-def chart_card(chart: Chart, figure, config: dict) -> html.Section:
+def placeholder(figure) -> dict:
+    """An empty figure of ``figure``'s height: what a chart's graph shows until it scrolls into view, so that
+    drawing it later moves nothing on the page."""
+    height = figure.layout.height if figure is not None else None
+    blank = {"visible": False, "fixedrange": True}
+    return {"data": [], "layout": {"height": height, "xaxis": blank, "yaxis": blank, "margin": {"l": 0, "r": 0,
+            "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}
+
+
+def chart_card(chart: Chart, initial: Rendered, config: dict) -> html.Section:
+    """A chart: its figure waits in a store until the graph scrolls into view (assets/charts.js)."""
+    figure = initial.figures[chart.name]
     return html.Section(className="card chart", **{"aria-labelledby": ids.heading(chart.graph_id)}, children=[
+        dcc.Store(id=ids.staged(chart.graph_id), data=figure),
         html.H2(chart.title, id=ids.heading(chart.graph_id)),
-        graph_frame(chart, figure, config),
+        graph_frame(chart, placeholder(figure), config),
     ])
 
 
@@ -168,7 +180,7 @@ def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date)
                     ]),
                 ]),
                 html.Div(className="charts", children=[
-                    chart_card(chart, initial.figures[name], cfg(name))
+                    chart_card(chart, initial, cfg(name))
                     for name, chart in CHARTS.items() if name != "map"
                 ]),
                 html.Section(className="card table-card", id=ids.TABLE_SECTION,
