@@ -13,15 +13,16 @@ from dashboard.ids import ids
 from dashboard.layouts.details import city_details
 from dashboard.layouts.page import headlines
 from dashboard.model.dataset import Choices, Dataset
-from dashboard.model.filters import FILTERS, FilterState, control_values, from_controls, parse_query, to_query
+from dashboard.model.filters import (FILTERS, FilterState, Ignored, control_values, from_controls, parse_query,
+                                     to_query)
 from dashboard.model.render import Rendered, RenderCache, sorted_rows, table_cells
 
 
-def notice(ignored: list[str]) -> str:
+def notice(ignored: list[Ignored]) -> str:
     """The notice for link values that matched nothing ('' when there are none)."""
     if not ignored:
         return ""
-    return "Ignored from the link (no such value in the data): " + ", ".join(ignored) + "."
+    return "Ignored from the link (no such value in the data): " + ", ".join(map(str, ignored)) + "."
 
 
 def resolve_state(trigger: str | None, current: FilterState, from_url: FilterState, clicked_city: str | None,
@@ -45,7 +46,7 @@ def _changed(new, old):
     return no_update if new == old else new
 
 
-def outputs_for(dataset: Dataset, rendered: Rendered, ignored: list[str], search: str | None,
+def outputs_for(dataset: Dataset, rendered: Rendered, ignored: list[Ignored], search: str | None,
                 sort: object = None, controls: dict[str, object] | None = None) -> dict:
     """The callback's named outputs for one rendered state (pure; tested without a browser).
 

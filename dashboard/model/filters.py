@@ -81,12 +81,24 @@ class FilterState:
         return " · ".join(parts) if parts else "All projects"
 
 
+@dataclass(frozen=True)
+class Ignored:
+    """A link value that matched nothing in the data (or ``more`` values past `MAX_VALUES`)."""
+
+    param: str
+    value: str
+    more: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.more} more {self.param} values" if self.more else f"{self.param} {self.value[:60]!r}"
+
+
 def _state(picked: dict[str, list[str]]) -> FilterState:
     return FilterState(**{f.field: tuple(picked.get(f.param, ())) if f.many else next(iter(picked.get(f.param, ())), None)
                           for f in FILTERS})
 
 
-def parse_query(search: str | None, index: Index) -> tuple[FilterState, list[str]]:
+def parse_query(search: str | None, index: Index) -> tuple[FilterState, list[Ignored]]:
     """The one reader of a query string such as ``?sector=water,transportation&country=THA``.
 
     Values are comma-separated and case-insensitive; a country may be named or given by
@@ -96,7 +108,7 @@ def parse_query(search: str | None, index: Index) -> tuple[FilterState, list[str
     if not isinstance(search, str):
         return FilterState(), []
     params = parse_qs(search.lstrip("?"), keep_blank_values=False)
-    ignored: list[str] = []
+    ignored: list[Ignored] = []
     picked: dict[str, list[str]] = {}
     for f in FILTERS:
         values = [v.strip() for raw in params.get(f.param, []) for v in raw.split(",") if v.strip()]
@@ -105,11 +117,11 @@ def parse_query(search: str | None, index: Index) -> tuple[FilterState, list[str
             key = normalise(value)
             hit = index.choices.lookup[f.param].get(key) if key else None
             if hit is None:
-                ignored.append(f"{f.param} {value[:60]!r}")
+                ignored.append(Ignored(f.param, value))
             elif hit not in out:
                 out.append(hit)
         if len(values) > MAX_VALUES:
-            ignored.append(f"{len(values) - MAX_VALUES} more {f.param} values")
+            ignored.append(Ignored(f.param, "", more=len(values) - MAX_VALUES))
         picked[f.param] = _in_order(f, out, index)
     return _state(picked), ignored
 
