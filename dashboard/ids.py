@@ -8,12 +8,15 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     AGENCY = "filter-agency"
     STATUS = "filter-status"
     CITY = "filter-city"
+    YEAR_FROM = "filter-from"
+    YEAR_TO = "filter-to"
+    QUERY = "filter-q"
     RESET = "filter-reset"
     FILTERS = "filters"
     #: the control of each filter, by its URL parameter (`dashboard.model.filters.FILTERS`)
     MAP_VIEW = "map-view"
-    CONTROLS = {"sector": SECTOR, "country": COUNTRY, "agency": AGENCY, "status": STATUS, "city": CITY,
-                "view": MAP_VIEW}
+    CONTROLS = {"sector": SECTOR, "country": COUNTRY, "agency": AGENCY, "status": STATUS, "from": YEAR_FROM,
+                "to": YEAR_TO, "q": QUERY, "city": CITY, "view": MAP_VIEW}
     NOTICE = "link-notice"
     HEADLINES = "headlines"
     MAP = "map"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +20,7 @@ from dashboard.data.validate_cities import check_cities, loose_city_ids
 from dashboard.data.validate_projects import check_projects
 from dashboard.geo import VIEW_LABELS, VIEWS
 from dashboard.model.dataset import Choices, Codes, Dataset, Index
+from dashboard.model.search import TextSearch
 from dashboard.vocab import CITY_PROPERTIES, LIST_SEPARATOR, PROJECT_COLUMNS, SECTORS, STATUSES
 
 CITIES_FILE = "cities.geojson"
@@ -108,14 +110,42 @@ def build_index(cities: pd.DataFrame, projects: pd.DataFrame, links: pd.DataFram
         city_keys=tuple((normalise(n), c) for c, n in city_names.items()),
         city_hover=np.array(["<b>" + html.escape(str(n), quote=False) + "</b><br>" + html.escape(str(c), quote=False)
                              for n, c in zip(cities["name"], cities["country"])], dtype=object),
+        search=TextSearch.build(_search_texts(projects, city_names)),
+        newest_source=_newest_source(projects),
     )
+
+
+def _search_texts(projects: pd.DataFrame, city_names: dict[str, str]) -> list[str]:
+    """What the project search reads, per project: title, description, programme, partners and city names."""
+    return [" ".join((t, d, pr, pa, *(city_names[c] for c in a), *(city_names[c] for c in u)))
+            for t, d, pr, pa, a, u in zip(projects["title"], projects["description"], projects["program"],
+                                          projects["partners"], projects["asean_city_ids"], projects["us_city_ids"])]
+
+
+_SOURCE_DATE = re.compile(r"\b((?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)\b")
+
+
+def _newest_source(projects: pd.DataFrame) -> str | None:
+    """The newest ISO date (day or month) written in the projects' source cells."""
+    found = [d for text in projects["source"].unique() for d in _SOURCE_DATE.findall(str(text))]
+    return max(found) if found else None
+
+
+def _years(projects: pd.DataFrame) -> tuple[str, ...]:
+    """Every year from the first announcement to the last, as text: what the year range offers."""
+    years = projects["announced_date"].dt.year.dropna()
+    return tuple(str(y) for y in range(int(years.min()), int(years.max()) + 1)) if len(years) else ()
 
 
 def _choices(cities: pd.DataFrame, projects: pd.DataFrame, project_countries: pd.DataFrame, table: dict) -> Choices:
     used = tuple(sorted(set(project_countries["iso3"]) | set(cities["iso3"]), key=lambda c: table[c]["name"]))
     agencies = tuple(sorted(projects["lead_agency"].unique()))
     city_ids = tuple(cities.sort_values("name")["city_id"])
+    years = _years(projects)
     lookup: dict[str, dict[str, str]] = {
+        "from": {y: y for y in years},
+        "to": {y: y for y in years},
+        "q": {},
         "sector": {normalise(s): s for s in SECTORS},
         "status": {normalise(s): s for s in STATUSES},
         "agency": {normalise(a): a for a in agencies},
@@ -133,7 +163,7 @@ def _choices(cities: pd.DataFrame, projects: pd.DataFrame, project_countries: pd
     for cid in city_ids:
         lookup["city"][normalise(cid)] = cid
     values = {"sector": SECTORS, "country": used, "agency": agencies, "status": STATUSES, "city": city_ids,
-              "view": tuple(VIEWS)}
+              "view": tuple(VIEWS), "from": years, "to": years, "q": ()}
     return Choices(values, lookup)
 
 
@@ -151,6 +181,7 @@ def _codes(cities, projects, links, project_cities, project_countries) -> Codes:
         project_countries["pidx"].to_numpy(), project_cities["pidx"].to_numpy(),
         project_cities["cidx"].to_numpy(), links["pidx"].to_numpy(),
         {cid: i for i, cid in enumerate(cities.index)},
+        projects["announced_date"].dt.year.fillna(0).to_numpy(np.int16),
     )
 
 

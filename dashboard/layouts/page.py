@@ -52,8 +52,13 @@ def _labelled(label: str, control, control_id: str, help_text: str | None = None
 def filter_panel(dataset: Dataset) -> html.Aside:
     allowed = dataset.index.choices
     cnames = dataset.index.country_names
+    years = [{"label": y, "value": y} for y in allowed.values["from"]]
     return html.Aside(id=ids.FILTERS, className="filters card", **{"aria-label": "Filters"}, children=[
         html.H2("Filters"),
+        _labelled("Search projects", dcc.Input(id=ids.QUERY, type="search", debounce=0.4, value="",
+                                               placeholder="e.g. bike lanes, Hồ Chí Minh",
+                                               autoComplete="off", className="search-input"), ids.QUERY,
+                  "Titles, descriptions, programmes, partners and cities"),
         _labelled("Sector", dcc.Dropdown(id=ids.SECTOR, options=list(allowed.sectors), multi=True,
                                          placeholder="All sectors"), ids.SECTOR),
         _labelled("Country", dcc.Dropdown(id=ids.COUNTRY, multi=True, placeholder="All countries",
@@ -65,6 +70,15 @@ def filter_panel(dataset: Dataset) -> html.Aside:
             html.Legend("Status"),
             dcc.Checklist(id=ids.STATUS, options=[{"label": s.capitalize(), "value": s} for s in allowed.statuses],
                           value=[], className="checklist", inputClassName="check"),
+        ]),
+        html.Fieldset(className="control years", children=[
+            html.Legend("Year announced"),
+            html.Div(className="year-range", children=[
+                _labelled("From", dcc.Dropdown(id=ids.YEAR_FROM, options=years, placeholder="First",
+                                               clearable=True, searchable=False), ids.YEAR_FROM),
+                _labelled("To", dcc.Dropdown(id=ids.YEAR_TO, options=years, placeholder="Last",
+                                             clearable=True, searchable=False), ids.YEAR_TO),
+            ]),
         ]),
         _labelled("City", dcc.Dropdown(id=ids.CITY, placeholder="Search a city…", searchable=True, clearable=True,
                                        options=city_options(dataset, allowed.cities)

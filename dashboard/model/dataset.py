@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dashboard.model.search import TextSearch
+
 if TYPE_CHECKING:  # the data layer builds the frames; the model only reads them
     import geopandas as gpd
 
@@ -63,6 +65,8 @@ class Codes:
     pcity_cidx: np.ndarray
     link_pidx: np.ndarray
     city_pos: dict[str, int]
+    #: per project: the year it was announced
+    year: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,10 @@ class Index:
     city_keys: tuple[tuple[str, str], ...]
     #: '<b>Name</b><br>Country' per city (escaped), in the cities' order: the map's hover text
     city_hover: np.ndarray = field(repr=False)
+    #: the project search (titles, descriptions, programmes, partners, city names)
+    search: TextSearch = field(repr=False, default=None)
+    #: the newest date ('YYYY-MM-DD' or 'YYYY-MM') that a project's source document carries, if any
+    newest_source: str | None = None
 
     def display(self, param: str, value: str) -> str:
         """How a filter value reads in titles: a country's or city's name, other values as they are."""

@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard.data.gazetteer import normalise
 from dashboard.model.dataset import Dataset, Index
+from dashboard.model.search import words
 
 #: most values one list filter takes (the data has far fewer; anything longer is not a real selection)
 MAX_VALUES = 200
@@ -37,18 +38,27 @@ class Filter:
     narrows: bool = True
     #: what its control shows when it is off
     blank: object = None
+    #: "choice": a value of the data (`Index.choices`); "text": any words (the search)
+    kind: str = "choice"
 
 
-#: every filter, in the order URLs, titles and file names list them
+#: every filter, in the order URLs, titles and file names list them (`FILTER` finds one by its URL parameter)
 FILTERS: tuple[Filter, ...] = (
     Filter("sector", "sectors", "Sector", True, True, "a sector, e.g. Water (repeat or comma-separate for several)"),
     Filter("country", "countries", "Country", True, False, "a country, by ISO code or name, e.g. THA or Thailand"),
     Filter("agency", "agencies", "Agency", True, False, "a lead agency, e.g. 'Department of State'"),
     Filter("status", "statuses", "Status", True, True, "a status: planned, announced, active or completed"),
+    Filter("from", "year_from", "From", False, False, "the first year of announcement to include, e.g. 2020"),
+    Filter("to", "year_to", "To", False, False, "the last year of announcement to include, e.g. 2021"),
+    Filter("q", "query", "Search", False, False, "words to find in titles, descriptions, programmes, partners and "
+           "city names, e.g. 'bike lanes' (case and accents ignored)", blank="", kind="text"),
     Filter("city", "city", "City", False, False, "one city, by id or name, e.g. phuket"),
     Filter("view", "view", "Map view", False, False, "the map's frame: pacific, asean or us (default: fit the selection)",
            narrows=False, blank=""),
 )
+
+
+FILTER: dict[str, Filter] = {f.param: f for f in FILTERS}
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,11 @@ class FilterState:
     countries: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    #: announced in or after this year ('2020'), and in or before this one
+    year_from: str | None = None
+    year_to: str | None = None
+    #: words the projects' texts must hold (`dashboard.model.search`)
+    query: str | None = None
     city: str | None = None
     #: the map's frame ('pacific', 'asean', 'us'), or None to fit what the filters leave
     view: str | None = None
@@ -74,10 +89,27 @@ class FilterState:
     def with_city(self, city: str | None) -> FilterState:
         return replace(self, city=city)
 
+    def years(self) -> str:
+        """The year range in words: '2020–2021', '2020', 'from 2020', 'to 2021' ('' when it is off)."""
+        a, b = self.year_from, self.year_to
+        if a and b:
+            return a if a == b else f"{a}–{b}"
+        return f"from {a}" if a else f"to {b}" if b else ""
+
     def describe(self, index: Index) -> str:
-        """Plain words for the filters in force, e.g. 'Sector: Water · Country: Thailand'."""
-        parts = [f"{f.label}: " + ", ".join(index.display(f.param, v) for v in self.values(f))
-                 for f in FILTERS if f.narrows and self.values(f)]
+        """Plain words for the filters in force, e.g. 'Sector: Water · Years: 2020–2021 · Search: “bike”'."""
+        parts: list[str] = []
+        for f in FILTERS:
+            if not f.narrows or not self.values(f):
+                continue
+            if f.param in ("from", "to"):
+                part = f"Years: {self.years()}"
+                if part not in parts:
+                    parts.append(part)
+            elif f.kind == "text":
+                parts.append(f"{f.label}: “{self.query}”")
+            else:
+                parts.append(f"{f.label}: " + ", ".join(index.display(f.param, v) for v in self.values(f)))
         return " · ".join(parts) if parts else "All projects"
 
 
@@ -94,8 +126,23 @@ class Ignored:
 
 
 def _state(picked: dict[str, list[str]]) -> FilterState:
-    return FilterState(**{f.field: tuple(picked.get(f.param, ())) if f.many else next(iter(picked.get(f.param, ())), None)
-                          for f in FILTERS})
+    state = FilterState(**{f.field: tuple(picked.get(f.param, ())) if f.many
+                           else next(iter(picked.get(f.param, ())), None) for f in FILTERS})
+    if state.year_from and state.year_to and state.year_from > state.year_to:  # a range given backwards
+        state = replace(state, year_from=state.year_to, year_to=state.year_from)
+    return state
+
+
+#: most characters a search keeps
+MAX_QUERY = 200
+
+
+def _text(value: object) -> str | None:
+    """A search as typed, spaces tidied (None when it holds no word)."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())[:MAX_QUERY].strip()
+    return text if words(text) else None
 
 
 def parse_query(search: str | None, index: Index) -> tuple[FilterState, list[Ignored]]:
@@ -111,6 +158,10 @@ def parse_query(search: str | None, index: Index) -> tuple[FilterState, list[Ign
     ignored: list[Ignored] = []
     picked: dict[str, list[str]] = {}
     for f in FILTERS:
+        if f.kind == "text":
+            text = _text(" ".join(params.get(f.param, [])))
+            picked[f.param] = [text] if text else []
+            continue
         values = [v.strip() for raw in params.get(f.param, []) for v in raw.split(",") if v.strip()]
         out: list[str] = []
         for value in values[:MAX_VALUES]:
@@ -138,8 +189,12 @@ def from_controls(values: dict[str, object], index: Index) -> FilterState:
     picked: dict[str, list[str]] = {}
     for f in FILTERS:
         raw = values.get(f.param)
-        if isinstance(raw, str):
-            raw = [raw]
+        if f.kind == "text":
+            text = _text(raw)
+            picked[f.param] = [text] if text else []
+            continue
+        if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+            raw = [str(raw)]
         if not isinstance(raw, (list, tuple)):
             continue
         valid = index.choices.values[f.param]
@@ -212,6 +267,12 @@ def apply(dataset: Dataset, state: FilterState) -> Selection:
         mask &= _member(c.status_code, c.status, state.statuses)
     if state.countries:
         mask &= _any_row(n, c.pc_pidx, _member(c.pc_country_code, c.country, state.countries))
+    if state.year_from:
+        mask &= c.year >= int(state.year_from)
+    if state.year_to:
+        mask &= c.year <= int(state.year_to)
+    if state.query:
+        mask &= dataset.index.search.match(state.query)
     if state.city:
         mask &= _any_row(n, c.pcity_pidx, c.pcity_cidx == c.city_pos.get(state.city, -1))
     projects = dataset.projects[mask]
@@ -219,7 +280,8 @@ def apply(dataset: Dataset, state: FilterState) -> Selection:
     cities = dataset.cities
     per_city = np.bincount(c.pcity_cidx[mask[c.pcity_pidx]], minlength=len(cities))
     shown = per_city > 0
-    if not (state.sectors or state.agencies or state.statuses or state.city):
+    if not (state.sectors or state.agencies or state.statuses or state.city or state.year_from or state.year_to
+            or state.query):
         # no project-level filter: every city (of the chosen countries) shows, with or without projects
         shown |= cities["iso3"].isin(state.countries).to_numpy() if state.countries else True
     counts = pd.Series(per_city[shown].astype(np.int32), index=cities.index[shown])
