@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dashboard import figures
 from dashboard.ids import ids
 from dashboard.model.dataset import Dataset
-from dashboard.model.filters import Scope
+from dashboard.model.filters import FILTER, Scope
 
 #: image formats a chart can be exported as (rendered by kaleido)
 IMAGE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
@@ -40,6 +40,17 @@ class Chart:
     #: the map picks the set of city names that fits the graph's size (assets/map_labels.js); the other charts
     #: are drawn when they scroll into view, after the map (assets/charts.js)
     adapt: str = "figureWhenSeen"
+    #: the filter a click on a bar sets (its URL parameter; 'year' sets the year range to the bar's year), or None
+    click: str | None = None
+
+    @property
+    def page_description(self) -> str:
+        """The description on the page, saying what a click does where the chart is a filter too."""
+        if not self.click:
+            return self.description
+        what = "year" if self.click == "year" else FILTER[self.click].label.lower()
+        return (f"{self.description}. Click a bar to show only that {what}; click it again to show all. "
+                f"The filter panel does the same from the keyboard.")
 
     @property
     def graph_id(self) -> str:
@@ -65,14 +76,14 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           "City pairs chart"),
     Chart("sectors", "Projects by sector",
           "Bar chart of the number of projects in each sector",
-          lambda ds, scope: figures.sectors_figure(scope.selection), "Sectors chart"),
+          lambda ds, scope: figures.sectors_figure(scope.selection), "Sectors chart", click="sector"),
     Chart("countries", "Projects by country",
           "Bar chart of the number of projects concerning each country, and region-wide programmes",
-          lambda ds, scope: figures.countries_figure(ds, scope.selection), "Countries chart"),
+          lambda ds, scope: figures.countries_figure(ds, scope.selection), "Countries chart", click="country"),
     Chart("agencies", "Projects by lead agency",
           "Bar chart of the number of projects led by each agency",
-          lambda ds, scope: figures.agencies_figure(scope.selection), "Agencies chart"),
+          lambda ds, scope: figures.agencies_figure(scope.selection), "Agencies chart", click="agency"),
     Chart("timeline", "Announcements by year",
           "Stacked bar chart of projects announced each year, by sector",
-          lambda ds, scope: figures.timeline_figure(scope.selection), "Timeline chart"),
+          lambda ds, scope: figures.timeline_figure(scope.selection), "Timeline chart", click="year"),
 )}

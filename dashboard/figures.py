@@ -620,9 +620,12 @@ def _bar_height(rows: int) -> int:
 
 
 def _hbar(labels: list[str], values: list[int], colours: list[str] | str, title: str | None, height: int | None,
-          empty: bool, hover_noun: str = "project(s)") -> go.Figure:
+          empty: bool, keys: list[str] | None = None, hover_noun: str = "project(s)") -> go.Figure:
+    """A horizontal bar per label; ``keys`` (the filter value each bar stands for, '' for none) ride as customdata,
+    so that a click on a bar can set its filter."""
     bar = dict(
         type="bar", x=np.asarray(values, dtype=np.int32), y=[html_escape(label) for label in labels], orientation="h",
+        customdata=list(keys if keys is not None else labels),
         marker=dict(color=colours), text=[str(v) for v in values], textposition="outside", cliponaxis=False,
         hovertemplate=f"%{{y}}: %{{x}} {hover_noun}<extra></extra>",
     )
@@ -646,13 +649,15 @@ def countries_figure(dataset: Dataset, selection: Selection, title: str | None =
     counts = country_counts(dataset, selection)
     names = dataset.index.country_names
     labels = [names.get(c, c) for c in counts.index]
+    keys = [str(c) for c in counts.index]
     values = [int(v) for v in counts.to_numpy()]
     regional = int((selection.projects["scope"] == "region").sum())
     if regional:
         labels.append("Region-wide (all ASEAN)")
+        keys.append("")  # no country filter stands for it
         values.append(regional)
     colours = ["#b31b1b" if lab == "United States" else "#7a8591" if lab.startswith("Region") else "#003f87" for lab in labels]
-    return _hbar(labels, values, colours, title, height, selection.projects.empty)
+    return _hbar(labels, values, colours, title, height, selection.projects.empty, keys=keys)
 
 
 def agencies_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:

@@ -125,9 +125,24 @@ def test_phone_layout_stacks_the_panels(server, browser, watch):
     watch.assert_clean()
 
 
+@pytest.mark.parametrize("search", ["", "?sector=water"])
+def test_phone_map_stays_inside_its_card(server, browser, watch, search):
+    # a map redrawn by a filter once collapsed its frame to 260 px and spilled 190 px over the filters
+    page = load(browser, watch, server.url + "/" + search, width=390, height=844)
+    page.wait_for_function("() => !document.querySelector('#map .main-svg') || "
+                           "document.querySelector('#map-caption').innerText.length > 0")
+    page.wait_for_timeout(500)
+    card = page.locator(".map-card").bounding_box()
+    svg = page.locator("#map .main-svg").first.bounding_box()
+    assert svg["height"] >= 300 and svg["y"] + svg["height"] <= card["y"] + card["height"] + 1
+    assert page.locator(".filters").bounding_box()["y"] >= card["y"] + card["height"] - 1
+    watch.assert_clean()
+
+
 def test_controls_are_labelled_and_graphs_described(server, browser, watch):
     page = load(browser, watch, server.url + "/")
-    for control in ("filter-sector", "filter-country", "filter-agency", "filter-city"):
+    for control in ("filter-sector", "filter-country", "filter-agency", "filter-city", "filter-q", "filter-from",
+                    "filter-to"):
         assert page.locator(f"label[for='{control}']").count() == 1
     labels = page.evaluate("() => [...document.querySelectorAll('.graph-frame')].map(e => e.getAttribute('aria-label'))")
     assert len(labels) == len(CHARTS) and all(labels)

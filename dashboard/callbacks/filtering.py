@@ -12,10 +12,10 @@ from dashboard.figures import city_at
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
 from dashboard.layouts.page import headlines
-from dashboard.model.dataset import Choices, Dataset
-from dashboard.model.filters import (FILTERS, FilterState, Ignored, control_values, from_controls, parse_query,
-                                     to_query)
-from dashboard.model.render import Rendered, RenderCache, sorted_rows, table_cells
+from dashboard.model.dataset import Dataset, Index
+from dashboard.model.filters import (FILTERS, FilterState, Ignored, clicked, control_values, from_controls,
+                                     parse_query, to_query)
+from dashboard.model.render import Rendered, RenderCache, sorted_rows
 
 
 def notice(ignored: list[Ignored]) -> str:
@@ -25,9 +25,27 @@ def notice(ignored: list[Ignored]) -> str:
     return "Ignored from the link (no such value in the data): " + ", ".join(map(str, ignored)) + "."
 
 
+#: graph id -> the filter a click on its bars sets (`dashboard.charts.Chart.click`)
+CLICKABLE: dict[str, str] = {chart.graph_id: chart.click for chart in CHARTS.values() if chart.click}
+
+
+def bar_value(click: object) -> object:
+    """The filter value a click on a chart's bar names: its customdata, or its x (the timeline's year)."""
+    try:
+        point = click["points"][0]  # type: ignore[index]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(point, dict):
+        return None
+    return point.get("customdata", point.get("x"))
+
+
 def resolve_state(trigger: str | None, current: FilterState, from_url: FilterState, clicked_city: str | None,
-                  allowed: Choices) -> FilterState:
-    """The state after an event: a link opened, a control changed, a city clicked, reset, or the panel closed."""
+                  index: Index, bar: object = None) -> FilterState:
+    """The state after an event: a link opened, a control changed, a city or a chart's bar (``bar``: the value it
+    stands for) clicked, reset, or the panel closed."""
+    if trigger in CLICKABLE:
+        return clicked(current, CLICKABLE[trigger], bar, index)
     if trigger == ids.URL:
         return from_url
     if trigger == ids.RESET:
@@ -35,7 +53,7 @@ def resolve_state(trigger: str | None, current: FilterState, from_url: FilterSta
     if trigger == ids.DETAILS_CLOSE:
         return current.without_city()
     if trigger == ids.MAP:
-        if clicked_city is None or clicked_city not in allowed.cities:
+        if clicked_city is None or clicked_city not in index.choices.cities:
             return current
         return current.with_city(None if clicked_city == current.city else clicked_city)
     return current
@@ -69,7 +87,7 @@ def outputs_for(dataset: Dataset, rendered: Rendered, ignored: list[Ignored], se
         "map_caption": rendered.map_caption,
         "details": details,
         "details_hidden": not details,
-        "table": rendered.table_body if rows is None else table_cells(rows),
+        "table": rendered.body(rows),
         "table_caption": rendered.table_caption,
         "empty_hidden": not rendered.selection.projects.empty,
     }
@@ -101,19 +119,22 @@ def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
             "search": Input(ids.URL, "search"),
             "controls": {f.param: Input(ids.CONTROLS[f.param], "value") for f in FILTERS},
             "click": Input(ids.MAP, "clickData"),
+            "bars": {graph: Input(graph, "clickData") for graph in CLICKABLE},
             "reset": Input(ids.RESET, "n_clicks"),
             "close": Input(ids.DETAILS_CLOSE, "n_clicks"),
         },
         state={"sort": State(ids.TABLE_SORT, "data")},
         prevent_initial_call=True,
     )
-    def update(search, controls, click, reset, close, sort):
+    def update(search, controls, click, bars, reset, close, sort):
         dataset = source.dataset
         index = dataset.index
         controls = controls if isinstance(controls, dict) else {}
         current = from_controls(controls, index)
         from_url, ignored = parse_query(search, index) if ctx.triggered_id == ids.URL else (current, [])
-        state = resolve_state(ctx.triggered_id, current, from_url, city_at(dataset.cities, click), index.choices)
+        trigger = ctx.triggered_id
+        bar = bar_value(bars.get(trigger)) if isinstance(bars, dict) and trigger in CLICKABLE else None
+        state = resolve_state(trigger, current, from_url, city_at(dataset.cities, click), index, bar)
         if ctx.triggered_id == ids.URL and state == current and not ignored:
             raise PreventUpdate  # the page already shows this state (e.g. the first load of a plain link)
         return outputs_for(dataset, cache.render(dataset, state), ignored, search, sort, controls)

@@ -8,7 +8,7 @@ from dashboard.data.source import DataSource
 from dashboard.ids import ids
 from dashboard.layouts.table import sort_label
 from dashboard.model.filters import parse_query
-from dashboard.model.render import SORTABLE, RenderCache, sorted_rows, table_cells
+from dashboard.model.render import SORTABLE, RenderCache, sorted_rows
 
 
 def next_sort(clicked: str | None, current: object) -> dict | None:
@@ -41,5 +41,5 @@ def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
         dataset = source.dataset
         rendered = cache.render(dataset, parse_query(search, dataset.index)[0])
         rows = sorted_rows(dataset, rendered.selection, sort)
-        return {"rows": rendered.table_body if rows is None else table_cells(rows), "sort": sort,
+        return {"rows": rendered.body(rows), "sort": sort,
                 "labels": {c: sort_label(c, sort) for c in columns}}

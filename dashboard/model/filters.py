@@ -207,6 +207,26 @@ def from_controls(values: dict[str, object], index: Index) -> FilterState:
     return _state(picked)
 
 
+def clicked(state: FilterState, param: str, value: object, index: Index) -> FilterState:
+    """The state after a click on a chart's bar standing for ``value`` of filter ``param`` ('year': the year
+    range): that value alone, or the filter off when it was already the only value (a second click clears it).
+    Anything not in the data leaves the state as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value):
+        value = str(int(value))
+    if not isinstance(value, str):
+        return state
+    if param == "year":
+        if value not in index.choices.values["from"]:
+            return state
+        if state.year_from == value and state.year_to == value:
+            return replace(state, year_from=None, year_to=None)
+        return replace(state, year_from=value, year_to=value)
+    f = FILTER.get(param)
+    if f is None or not f.many or value not in index.choices.values[param]:
+        return state
+    return replace(state, **{f.field: () if state.values(f) == (value,) else (value,)})
+
+
 def control_values(state: FilterState) -> dict[str, object]:
     """What each control shows for ``state``, keyed by URL parameter (lists, or one value or None)."""
     return {f.param: list(state.values(f)) if f.many else (getattr(state, f.field) or f.blank) for f in FILTERS}

@@ -14,6 +14,7 @@ from dashboard import figures
 from dashboard.charts import CHARTS
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FilterState, Scope, Selection, select
+from dashboard.model.search import spans, words
 
 #: the page's table shows at most this many rows (the exports carry them all)
 TABLE_LIMIT = 100
@@ -60,9 +61,13 @@ class Rendered:
         return self.scope.selection
 
     @cached_property
-    def table_body(self) -> list[list[str]]:
-        """The table's rows as cell texts, made once per state."""
-        return table_cells(self.table)
+    def table_body(self) -> list[list]:
+        """The table's rows as cells (`table_cells`), made once per state."""
+        return table_cells(self.table, words(self.state.query))
+
+    def body(self, rows: list[dict] | None = None) -> list[list]:
+        """The table's cells for ``rows`` (e.g. re-sorted; default: the state's own), the search's words marked."""
+        return self.table_body if rows is None else table_cells(rows, words(self.state.query))
 
     @cached_property
     def wire(self) -> dict[str, dict]:
@@ -94,10 +99,19 @@ def project_rows(dataset: Dataset, selection: Selection, limit: int | None = Non
     return rows
 
 
-def table_cells(rows: list[dict]) -> list[list[str]]:
-    """The table body as cell texts, row by row, in column order: drawn by assets/table.js with textContent
-    (as Dash components, 100 rows took the browser over a second to render)."""
-    return [[str(r[key]) for key, _ in TABLE_COLUMNS] for r in rows]
+def table_cells(rows: list[dict], found: tuple[str, ...] = ()) -> list[list]:
+    """The table body, row by row, in column order: each cell its text, or [text, [[start, end], ...]] where the
+    search's folded words ``found`` occur (assets/table.js draws the text with textContent and those ranges in
+    <mark>: never markup from the data; as Dash components, 100 rows took the browser over a second)."""
+    out = []
+    for r in rows:
+        cells = []
+        for key, _ in TABLE_COLUMNS:
+            text = str(r[key])
+            marks = spans(text, found) if found else None
+            cells.append([text, marks] if marks else text)
+        out.append(cells)
+    return out
 
 
 def sorted_rows(dataset: Dataset, selection: Selection, sort: object, limit: int = TABLE_LIMIT) -> list[dict] | None:
