@@ -42,6 +42,8 @@ MAX_MARKERS = 1500
 #: line widths by number of projects on a pair: (at least this many projects, width)
 WIDTH_STEPS = ((1, 2.2), (2, 3.0), (4, 4.0), (10, 5.5))
 EMPTY_TEXT = "No projects match these filters"
+#: room above an untitled chart for plotly's toolbar, which would otherwise cover (and catch clicks on) the top bar
+MODEBAR_PX = 30
 
 #: a small template of our own: Plotly's stock templates cost milliseconds to copy and
 #: kilobytes to send with every figure
@@ -155,7 +157,7 @@ def _empty_note() -> dict:
 def _base_layout(title: str | None, height: int | None, **extra) -> dict:
     """Shared look; ``height`` None lets the page size the figure (the map keeps its aspect by CSS)."""
     layout = dict(
-        font=dict(family=FONT, size=13, color=INK), margin=dict(l=8, r=8, t=40 if title else 8, b=8),
+        font=dict(family=FONT, size=13, color=INK), margin=dict(l=8, r=8, t=40 if title else MODEBAR_PX, b=8),
         hoverlabel=dict(bgcolor="#ffffff", bordercolor=MUTED, font=dict(family=FONT, color=INK, size=13)),
         uirevision="keep",
     )
