@@ -61,6 +61,9 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     @app.server.get("/healthz")
     def healthz():
         status, body = source.health()
+        if source.current is not None:
+            body["data_as_of"] = source.current.changed_on
+            body["newest_source"] = source.current.index.newest_source
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
     security.install(app, settings)

@@ -70,3 +70,4 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     DATA_BANNER = "data-banner"
     DATA_VERSION = "data-version"
     DATA_POLL = "data-poll"
+    DATA_AS_OF = "data-as-of"

@@ -238,3 +238,48 @@ def test_cli_export_takes_the_same_filters(tmp_path, capsys):
                  str(folder), "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8-sig")
     assert "r-kl-bike-lanes" in text and "w-phuket-milwaukee" not in text
+
+
+# ---------------------------------------------------------------- data as of
+
+
+@pytest.fixture(scope="module")
+def dated_folder(tmp_path_factory):
+    """A data folder whose files were last changed on 2026-03-04 and whose newest source is dated 2024-09."""
+    import datetime as dt
+    import os
+
+    rows = demo_projects()
+    rows[0]["source"] = "Fact sheet, 2020-11-13"
+    rows[1]["source"] = "Programme page, 2024-09; older page 2019-12-04"
+    folder = write_data(tmp_path_factory.mktemp("dated"), demo_cities(), rows)
+    stamp = dt.datetime(2026, 3, 4, 12, tzinfo=dt.timezone.utc).timestamp()
+    for name in ("cities.geojson", "projects.csv"):
+        os.utime(folder / name, (stamp, stamp))
+    return folder
+
+
+def test_a_loaded_dataset_knows_when_its_files_changed_and_its_newest_source(dated_folder):
+    from dashboard.data import load_dataset
+
+    ds = load_dataset(dated_folder)
+    assert ds.changed_on == "2026-03-04" and ds.index.newest_source == "2024-09"
+    assert ds.as_of() == "Data as of 2026-03-04 (when its files last changed); newest source document dated 2024-09"
+    assert make_dataset(demo_cities(), [project("x", source="no date here")]).as_of() == ""
+
+
+def test_page_healthz_and_exports_say_the_data_as_of(dated_folder):
+    from openpyxl import load_workbook
+
+    from dashboard.app import create_app
+    from dashboard.data import load_dataset
+
+    client = create_app(load_dataset(dated_folder)).server.test_client()
+    layout = json.dumps(client.get("/_dash-layout").get_json())
+    assert "Data as of 2026-03-04" in layout and "newest source document dated 2024-09" in layout
+    health = client.get("/healthz").get_json()
+    assert health["data_as_of"] == "2026-03-04" and health["newest_source"] == "2024-09"
+    html = client.get("/export/map.html").get_data(as_text=True)
+    assert "Data as of 2026-03-04" in html
+    about = load_workbook(io.BytesIO(client.get("/export/projects.xlsx").data))["About"]
+    assert any("Data as of 2026-03-04" in str(row[0].value) for row in about.iter_rows())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import datetime as _dt
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from dashboard import DEFAULT_DATA_DIR
@@ -60,4 +62,14 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     city_text = read_text(folder / CITIES_FILE, issues)
     project_text = read_text(folder / PROJECTS_FILE, issues)
     files = {name: _sha256(folder / name) for name in (CITIES_FILE, PROJECTS_FILE)}
-    return validate_texts(city_text, project_text, issues, files)
+    dataset = validate_texts(city_text, project_text, issues, files)
+    return replace(dataset, changed_on=_changed_on(folder))
+
+
+def _changed_on(folder: Path) -> str | None:
+    """The UTC date the newer of the two files was last changed."""
+    try:
+        newest = max((folder / name).stat().st_mtime for name in (CITIES_FILE, PROJECTS_FILE))
+    except OSError:
+        return None
+    return _dt.datetime.fromtimestamp(newest, _dt.timezone.utc).date().isoformat()

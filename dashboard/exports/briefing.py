@@ -164,7 +164,7 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
         para.alignment = 1  # left
         if note:
             text_box(slide, Inches(1.02), Inches(0.4), note, 14)
-        text_box(slide, Inches(7.0), Inches(0.35), source_line(d.date), 10)
+        text_box(slide, Inches(7.0), Inches(0.35), source_line(d.date, dataset), 10)
         return slide
 
     # title slide
@@ -177,7 +177,7 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     sub.text_frame.text = d.filters
     for line in (long_date(d.date), d.numbers):
         sub.text_frame.add_paragraph().text = line
-    text_box(slide, Inches(7.0), Inches(0.35), source_line(d.date), 10)
+    text_box(slide, Inches(7.0), Inches(0.35), source_line(d.date, dataset), 10)
 
     # one slide per chart, the map first
     notes = {"map": rendered.map_caption}
@@ -242,8 +242,8 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
 # PDF: each page a Plotly figure printed by Chromium (vector), merged with pypdf
 
 
-def _page(fig: go.Figure, title: str, note: str, date: _dt.date) -> go.Figure:
-    return decorate(fig, "page", title=title, note=note, source=source_line(date))
+def _page(fig: go.Figure, title: str, note: str, date: _dt.date, dataset: Dataset) -> go.Figure:
+    return decorate(fig, "page", title=title, note=note, source=source_line(date, dataset))
 
 
 def _table_figure(header: list[str], columns: list[list[str]], widths: list[float]) -> go.Figure:
@@ -273,7 +273,7 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
                                   (0.44, long_date(d.date), 20, MUTED), (0.37, d.numbers, 18, MUTED)):
         cover.add_annotation(text=html_escape(text), x=0.03, xanchor="left", y=y, xref="paper", yref="paper",
                              showarrow=False, font=dict(size=size, color=colour), align="left")
-    pages.append(_page(cover, "", "", d.date))
+    pages.append(_page(cover, "", "", d.date, dataset))
 
     for chart in d.charts:
         pages.append(chart_figure(dataset, rendered, chart, d.date))
@@ -292,7 +292,7 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
             fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), template="plotly_white")
             fig.add_annotation(text="No projects match these filters.", x=0, xanchor="left", y=1, yanchor="top",
                                xref="paper", yref="paper", showarrow=False, font=dict(size=20, color=INK))
-        pages.append(_page(fig, label, note, d.date))
+        pages.append(_page(fig, label, note, d.date, dataset))
 
     items = d.sources or ["No projects in view."]
     per = 14
@@ -301,7 +301,7 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
         rows = [*group, *([CREDITS] if n == len(groups_s) else [])]
         fig = _table_figure(["Source document"], [rows], [1.0])
         label = "Sources" + (f" ({n} of {len(groups_s)})" if len(groups_s) > 1 else "")
-        pages.append(_page(fig, label, "Every project's source document, as cited in the data", d.date))
+        pages.append(_page(fig, label, "Every project's source document, as cited in the data", d.date, dataset))
 
     pdfs = render([(fig, "pdf", PAGE) for fig in pages])
     writer = PdfWriter()

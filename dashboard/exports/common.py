@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.charts import CHARTS
+from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FilterState, file_tag
 
 #: every (name, format) an export answers, e.g. ("map", "png") for /export/map.png
@@ -65,9 +66,13 @@ def today() -> _dt.date:
     return _dt.date.today()
 
 
-def source_line(date: _dt.date | None = None) -> str:
-    return (f"Source: {PRODUCT} dashboard, {(date or today()).isoformat()}; "
+def source_line(date: _dt.date | None = None, dataset: Dataset | None = None) -> str:
+    """'Source: ... dashboard, <date>; project sources listed in the data. Data as of ...' (the last part when
+    ``dataset`` knows its dates)."""
+    line = (f"Source: {PRODUCT} dashboard, {(date or today()).isoformat()}; "
             "project sources listed in the data")
+    as_of = dataset.as_of() if dataset is not None else ""
+    return f"{line}. {as_of}" if as_of else line
 
 
 def file_stem(name: str, state: FilterState, date: _dt.date | None = None) -> str:

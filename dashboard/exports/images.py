@@ -131,7 +131,7 @@ def chart_figure(dataset: Dataset, rendered: Rendered, chart: str, date=None, fr
     if not framed:
         return decorate(fig, chart, title=None, note=None, source=None)
     return decorate(fig, chart, title=f"{CHARTS[chart].title} — {PRODUCT}", note=subtitle(dataset, rendered),
-                    source=source_line(date))
+                    source=source_line(date, dataset))
 
 
 # ---------------------------------------------------------------------------------------------------------------

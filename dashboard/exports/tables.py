@@ -84,7 +84,7 @@ def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     ws.auto_filter.ref = ws.dimensions
     about = wb.create_sheet("About")
     for line in (PRODUCT, f"Filters: {rendered.state.describe(dataset.index)}", f"Projects: {len(rendered.selection.projects)}",
-                 source_line(date)):
+                 source_line(date, dataset)):
         about.append([cell(line)])
     about.column_dimensions["A"].width = 100
     wb.properties.title = f"{PRODUCT}: projects"

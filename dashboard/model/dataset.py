@@ -129,6 +129,19 @@ class Dataset:
     warnings: tuple[DataIssue, ...] = ()
     #: file name -> SHA-256 of the file it was read from (empty for a dataset built in memory)
     files: dict[str, str] = field(default_factory=dict)
+    #: when the newer of its two files was last changed (UTC date, 'YYYY-MM-DD'), as loaded; None in memory
+    changed_on: str | None = None
+
+    def as_of(self) -> str:
+        """What the data's date is, in words: 'Data as of 2026-12-02 (when its files last changed); newest source
+        document dated 2024-09-17' ('' when neither is known)."""
+        parts = []
+        if self.changed_on:
+            parts.append(f"Data as of {self.changed_on} (when its files last changed)")
+        if self.index.newest_source:
+            parts.append(f"newest source document dated {self.index.newest_source}")
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
 
     def counts(self) -> dict[str, int]:
         """Headline counts, as `validate` prints them."""
