@@ -19,6 +19,8 @@ import brotli
 from benchmarks.harness import PYTHON, ROOT, pct
 from dashboard.app import create_app
 from dashboard.data import load_dataset
+from dashboard.data.build import search_texts
+from dashboard.model.search import TextSearch
 from dashboard.ids import ids
 from dashboard.testing import filter_body
 
@@ -40,7 +42,33 @@ def our_states(dataset: Dataset) -> list[dict]:
     events += [(f"{ids.CITY}.value", {f"{ids.CITY}.value": c}) for c in busiest]
     events += [(f"{ids.SECTOR}.value", {f"{ids.SECTOR}.value": [s], f"{ids.COUNTRY}.value": [c]})
                for s in allowed.sectors[:3] for c in allowed.countries[:3]]
+    years = allowed.values["from"]
+    events += [(f"{ids.YEAR_FROM}.value", {f"{ids.YEAR_FROM}.value": y, f"{ids.YEAR_TO}.value": y}) for y in years[:4]]
+    events += [(f"{ids.QUERY}.value", {f"{ids.QUERY}.value": q}) for q in search_words(dataset)]
     return [{"trigger": t, "values": v} for t, v in events]
+
+
+def search_words(dataset: Dataset, n: int = 6) -> list[str]:
+    """Searches a person might type: the first word of a few project titles, and two words of one."""
+    titles = list(dataset.projects["title"].iloc[:: max(1, len(dataset.projects) // n)][:n])
+    out = [t.split()[0] for t in titles if t.split()]
+    return out + [" ".join(titles[0].split()[:2])] if titles else out
+
+
+def search_index(dataset: Dataset, queries: int = 200) -> dict:
+    """The project search on its own: building its index for this dataset, and answering a search."""
+    texts = search_texts(dataset.projects, dataset.index.city_names)
+    t = time.perf_counter()
+    index = TextSearch.build(texts)
+    build_s = time.perf_counter() - t
+    words = search_words(dataset) or ["a"]
+    ms = []
+    for i in range(queries):
+        t = time.perf_counter()
+        index.match(words[i % len(words)])
+        ms.append((time.perf_counter() - t) * 1000)
+    return {"search_build_s": round(build_s, 2), "search_p50_ms": round(pct(ms, 0.5), 2),
+            "search_p95_ms": round(pct(ms, 0.95), 2), "projects": len(texts)}
 
 
 def our_searches(data: Path) -> list[str]:
@@ -94,6 +122,7 @@ def server_side(data: Path, calls: int = 240) -> dict:
             wire.append(len(r.data))
             raw.append(len(_decoded(r)))
     return {
+        **search_index(dataset),
         "load_data_s": round(load_s, 2), "create_app_s": round(create_s, 2), "calls": len(all_ms),
         "distinct_states": len(bodies),
         "server_p50_ms": round(pct(all_ms, 0.5), 1), "server_p95_ms": round(pct(all_ms, 0.95), 1),

@@ -110,12 +110,12 @@ def build_index(cities: pd.DataFrame, projects: pd.DataFrame, links: pd.DataFram
         city_keys=tuple((normalise(n), c) for c, n in city_names.items()),
         city_hover=np.array(["<b>" + html.escape(str(n), quote=False) + "</b><br>" + html.escape(str(c), quote=False)
                              for n, c in zip(cities["name"], cities["country"])], dtype=object),
-        search=TextSearch.build(_search_texts(projects, city_names)),
+        search=TextSearch.build(search_texts(projects, city_names)),
         newest_source=_newest_source(projects),
     )
 
 
-def _search_texts(projects: pd.DataFrame, city_names: dict[str, str]) -> list[str]:
+def search_texts(projects: pd.DataFrame, city_names: dict[str, str]) -> list[str]:
     """What the project search reads, per project: title, description, programme, partners and city names."""
     return [" ".join((t, d, pr, pa, *(city_names[c] for c in a), *(city_names[c] for c in u)))
             for t, d, pr, pa, a, u in zip(projects["title"], projects["description"], projects["program"],
