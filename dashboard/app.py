@@ -17,9 +17,31 @@ from dashboard.layouts.page import page
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FilterState
 from dashboard.model.render import RenderCache
-from dashboard.server import auth, compress, plotlyjs, security
+from dashboard.server import auth, compress, paths, plotlyjs, security
 
 TITLE = "U.S.-ASEAN Smart Cities Partnership"
+DESCRIPTION = ("Map of the ASEAN Smart Cities Network pilot cities and their U.S. partner cities, the city pairs "
+               "between them, and the partnership's activities by sector, country, agency and year, with sources.")
+#: the page's HTML around the app: in English, described, and with one footer (the page's own; Dash's template
+#: wraps its scripts in a second <footer>, a duplicate landmark)
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+        {%preloads%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
 
 
 def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> Dash:
@@ -33,7 +55,8 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     cache = RenderCache()
     app = Dash(
         __name__, title=TITLE, assets_folder=str(PACKAGE_DIR / "assets"), serve_locally=True,
-        update_title=None, meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        update_title=None, meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                                       {"name": "description", "content": DESCRIPTION}],
     )
     plotlyjs.install(app)  # the small plotly.js build in dashboard/vendor, not the full 4.8 MB one
     topojson_url = app.get_asset_url("topojson/")
@@ -43,7 +66,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     preloads = [f'<link rel="preload" href="{topojson_url}world_110m.json" as="fetch" crossorigin>',
                 f'<link rel="preload" href="{suites}async-graph.js" as="script">',
                 f'<link rel="preload" href="{suites}async-dropdown.js" as="script">']
-    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n        " + "\n        ".join(preloads))
+    app.index_string = INDEX.replace("{%preloads%}", "\n        ".join(preloads))
 
     def layout():
         """The page for the data in force (built once per data version and day), with the staff banner."""
@@ -66,6 +89,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
             body["newest_source"] = source.current.index.newest_source
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
+    paths.install(app)  # robots.txt, real 404s, cache lifetimes
     security.install(app, settings)
     security.guard_callbacks(app)  # before sign-in, whose check assumes a well-formed callback body
     auth.install(app)

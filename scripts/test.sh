@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then run the whole suite.
-#   - Debian packages: chromium + chromium-driver (real-browser tests), python3-venv, fonts
+#   - Debian packages: chromium + chromium-driver (real-browser tests), python3-venv, fonts, npm
+#   - axe-core from the npm registry into tests/js (accessibility checks in the test browser)
 #   - a virtual environment in .venv with the package and its [test] extra
 # Extra arguments go to pytest (e.g. scripts/test.sh -k data).
 set -euo pipefail
@@ -10,6 +11,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+command -v npm >/dev/null 2>&1 || need+=(npm)  # axe-core for the accessibility tests (tests/js)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # text in exported images
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
@@ -27,4 +29,6 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# JavaScript injected into the test browser only (axe-core), pinned by tests/js/package-lock.json
+[ -f tests/js/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 exec .venv/bin/python -m pytest "$@"

@@ -89,8 +89,10 @@ def chart_html(dataset: Dataset, rendered: Rendered, chart: str, date: _dt.date 
 <style>{STYLE}</style>
 </head>
 <body>
+<main>
 <header><h1>{escape(title)}</h1><p class="filters">{escape(subtitle(dataset, rendered))}</p></header>
 <div id="chart" class="chart-{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}"></div>
+</main>
 <footer>{escape(source_line(date, dataset))}.</footer>
 <script>{geo}</script>
 <script>{plotly_js_for({t.get("type", "scatter") for t in spec["data"]})}</script>
@@ -123,8 +125,10 @@ def embed_html(dataset: Dataset, rendered: Rendered, chart: str, *, plotly_src: 
 <link rel="stylesheet" href="{escape(static_url)}embed.css">
 </head>
 <body>
+<main>
 <header><h1>{escape(CHARTS[chart].title)}</h1><p class="filters">{escape(PRODUCT)} · {escape(subtitle(dataset, rendered))}</p></header>
 <div id="chart" class="chart-{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}"></div>
+</main>
 <footer>{escape(source_line(None, dataset))}. <a href="{escape(dashboard_url)}" target="_blank" rel="noopener">Open in the dashboard</a></footer>
 <script type="application/json" id="figure-data">{script_json(spec)}</script>
 <script src="{escape(plotly_src)}"></script>

@@ -117,7 +117,8 @@ def graph_frame(chart: Chart, figure, config: dict, described_by: str | None = N
     """A chart's graph in a frame that names it (and, with ``described_by``, describes it) for a screen reader;
     ``figure`` None leaves the graph empty until a callback draws it."""
     aria = {"aria-label": chart.page_description, **({"aria-describedby": described_by} if described_by else {})}
-    return html.Div(role="img", className="graph-frame", **aria, **frame, **{"data-adapt": chart.adapt},
+    # a <figure>, not role="img": a graph holds buttons (plotly's toolbar), which an image may not
+    return html.Figure(className="graph-frame", **aria, **frame, **{"data-adapt": chart.adapt},
                     children=dcc.Graph(id=chart.graph_id, config=config, className=graph_class,
                                        **({"figure": figure} if figure is not None else {})))
 

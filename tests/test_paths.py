@@ -1,0 +1,39 @@
+"""What the server says about its paths: robots.txt, real 404s, the page's HTML shell, cache lifetimes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.server.paths import DAILY, IMMUTABLE, cache_control
+
+
+def test_robots_txt_is_real(client):
+    r = client.get("/robots.txt")
+    assert r.status_code == 200 and r.mimetype == "text/plain"
+    assert r.get_data(as_text=True).startswith("User-agent: *\n")
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/nope", "/a/b/c", "/index.php"])
+def test_a_path_that_is_no_page_is_not_found(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    text = r.get_data(as_text=True)
+    assert "Page not found" in text and 'href="/"' in text and '<html lang="en">' in text
+
+
+def test_the_page_is_in_english_described_and_has_one_footer_of_its_own(client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<html lang="en">', html)
+    assert re.search(r'<meta name="description" content="[^"]{50,}"', html)
+    assert "<footer" not in html  # Dash's own template wraps its scripts in a second <footer> landmark
+
+
+def test_static_files_are_kept_as_long_as_their_url_says(client):
+    assert client.get("/assets/style.css?m=123").headers["Cache-Control"] == IMMUTABLE
+    assert client.get("/assets/topojson/world_110m.json").headers["Cache-Control"] == DAILY
+    assert client.get("/_dash-component-suites/dash/dcc/async-graph.js").headers["Cache-Control"] == DAILY
+    assert client.get("/").headers.get("Cache-Control") in (None, "no-cache")  # the page follows the data
+    assert cache_control("/_dash-component-suites/dash/deps/react@18.v4_4_1m1796173036.3.1.min.js", "") == IMMUTABLE
+    assert cache_control("/healthz", "") is None
