@@ -82,13 +82,16 @@ def _raise_fonts(node: object, floor: float) -> None:
 def legible(fig: go.Figure, floor: float = MIN_TEXT) -> go.Figure:
     """A copy of ``fig`` whose every text (axes, values, legend, annotations, tables) is at least ``floor`` px.
 
-    (The map's city names are laid out again for the image's size, at the page's size, by `sized`.)
+    The map's city names are left as they are: their places were worked out for their size (an image's
+    names are laid out again for its size by `sized`; a page's are picked in the browser).
     """
     spec = fig.to_plotly_json()
     layout = spec.setdefault("layout", {})
     font = layout.setdefault("font", {})
     font["size"] = max(font.get("size") or 12, floor)  # plotly's default is 12
-    _raise_fonts(spec, floor)
+    # the map's names keep the size their layout was worked out for (here, or in the browser from layout.meta)
+    _raise_fonts([t for t in spec.get("data", []) if t.get("name") != figures.LABEL_TRACE], floor)
+    _raise_fonts({k: v for k, v in layout.items() if k != "meta"}, floor)
     return go.Figure(spec, _validate=False)
 
 
