@@ -4,6 +4,7 @@
     python -m dashboard validate              check the data files, print counts or every error
     python -m dashboard geocode "Hillsboro, OR, US" [--add --id ID --name NAME]
     python -m dashboard export --format pptx --sector Water -o water.pptx
+    python -m dashboard export --format docx --sector Water        (the one-page briefing note)
 """
 
 from __future__ import annotations
@@ -73,15 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a chart image, the briefing pack, the data or an offline map, "
                                         "for the same filters as a dashboard link")
-    exp.add_argument("--format", required=True, choices=("png", "svg", "pdf", "pptx", "csv", "xlsx", "html"))
-    exp.add_argument("--chart", help=f"{', '.join(CHARTS)} for png/svg/pdf/html "
-                                     "(default: map); 'briefing' for the pdf briefing pack")
+    exp.add_argument("--format", required=True, choices=("png", "svg", "pdf", "pptx", "docx", "csv", "xlsx",
+                                                                  "html"))
+    exp.add_argument("--chart", help=f"{', '.join(CHARTS)} for png/svg/pdf/html/pptx "
+                                     "(default: map; for pptx the whole briefing); 'briefing' for the pdf briefing pack")
     for f in FILTERS:
         exp.add_argument(f"--{f.param}", action="append", default=[], metavar="VALUE",
                          help=f"filter, as in a dashboard link: {f.help}")
-    exp.add_argument("--width", help="image width in pixels (default 1600)")
-    exp.add_argument("--height", help="image height in pixels (default 900)")
-    exp.add_argument("--scale", help="image scale factor (default 1)")
+    exp.add_argument("--slides", help="the briefing's slides, comma-separated, e.g. map,pairs,sectors "
+                                      "(default: all of map, pairs, sectors, countries, agencies, timeline, projects)")
+    exp.add_argument("--width", help="image width in pixels (default 960)")
+    exp.add_argument("--height", help="image height in pixels (default 540)")
+    exp.add_argument("--scale", help="image scale factor (default 2)")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: the export's own name, here)")
     _data_dir_arg(exp)
 
@@ -149,12 +153,13 @@ def export_target(fmt: str, chart: str | None) -> str:
     """What `export --format F [--chart C]` makes: a chart for images and html, the pack for pptx, the data for tables."""
     if chart:
         return chart
-    return {"pptx": "briefing", "csv": "projects", "xlsx": "projects"}.get(fmt, "map")
+    return {"pptx": "briefing", "docx": "briefing", "csv": "projects", "xlsx": "projects"}.get(fmt, "map")
 
 
 def export_query(args) -> str:
     """The dashboard query string for the filter options, e.g. '?sector=Water&country=THA' (values as typed)."""
     pairs = [(f.param, ",".join(getattr(args, f.param))) for f in FILTERS]
+    pairs.append(("slides", getattr(args, "slides", None) or ""))
     query = urlencode([(k, v) for k, v in pairs if v])
     return f"?{query}" if query else ""
 

@@ -34,8 +34,8 @@ class Chart:
     build: Callable[[Dataset, Scope], go.Figure]
     #: what the Export menu calls it
     menu_label: str
-    #: the formats /export/<name>.<format> offers
-    formats: tuple[str, ...] = (*IMAGE_FORMATS, "html")
+    #: the formats /export/<name>.<format> offers (pptx: a deck of this chart's slide alone)
+    formats: tuple[str, ...] = (*IMAGE_FORMATS, "html", "pptx")
     #: the browser function (window.dash_clientside.usascp) that hands the figure from its store to the graph:
     #: the map picks the set of city names that fits the graph's size (assets/map_labels.js); the other charts
     #: are drawn when they scroll into view, after the map (assets/charts.js)
@@ -87,3 +87,6 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           "Stacked bar chart of projects announced each year, by sector",
           lambda ds, scope: figures.timeline_figure(scope.selection), "Timeline chart", click="year"),
 )}
+
+#: what a briefing deck's ``slides=`` may name, in the deck's order: every chart and the projects table
+BRIEFING_SLIDES: tuple[str, ...] = (*CHARTS, "projects")

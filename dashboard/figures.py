@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -639,15 +640,30 @@ def _hbar(labels: list[str], values: list[int], colours: list[str] | str, title:
     return figure([bar], layout)
 
 
-def sectors_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
+@dataclass(frozen=True)
+class Bars:
+    """What a bar chart shows, in order: one label, count and colour per bar (zeros included)."""
+
+    labels: list[str]
+    values: list[int]
+    colours: list[str]
+    #: the filter value each bar stands for (what a click on it sets; '' for none), default: its label
+    keys: list[str] | None = None
+
+
+def sector_bars(selection: Selection) -> Bars:
     """Projects per sector, every sector of the vocabulary in its fixed order and colour."""
     counts = selection.projects["sector"].value_counts()
-    values = [int(counts.get(s, 0)) for s in SECTORS]
-    return _hbar(list(SECTORS), values, [SECTOR_COLOURS[s] for s in SECTORS], title, height, selection.projects.empty)
+    return Bars(list(SECTORS), [int(counts.get(s, 0)) for s in SECTORS], [SECTOR_COLOURS[s] for s in SECTORS],
+                list(SECTORS))
 
 
-def countries_figure(dataset: Dataset, selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
-    """Projects per country they concern, plus a bar for region-wide programmes."""
+#: the label of the countries chart's bar for programmes that concern all of ASEAN
+REGION_WIDE = "Region-wide (all ASEAN)"
+
+
+def country_bars(dataset: Dataset, selection: Selection) -> Bars:
+    """Projects per country they concern, most first, plus a bar for region-wide programmes."""
     counts = country_counts(dataset, selection)
     names = dataset.index.country_names
     labels = [names.get(c, c) for c in counts.index]
@@ -655,38 +671,76 @@ def countries_figure(dataset: Dataset, selection: Selection, title: str | None =
     values = [int(v) for v in counts.to_numpy()]
     regional = int((selection.projects["scope"] == "region").sum())
     if regional:
-        labels.append("Region-wide (all ASEAN)")
+        labels.append(REGION_WIDE)
         keys.append("")  # no country filter stands for it
         values.append(regional)
-    colours = ["#b31b1b" if lab == "United States" else "#7a8591" if lab.startswith("Region") else "#003f87" for lab in labels]
-    return _hbar(labels, values, colours, title, height, selection.projects.empty, keys=keys)
+    colours = ["#b31b1b" if lab == "United States" else "#7a8591" if lab == REGION_WIDE else "#003f87"
+               for lab in labels]
+    return Bars(labels, values, colours, keys)
+
+
+AGENCY_COLOUR = "#2f6f8f"
+
+
+def agency_bars(selection: Selection) -> Bars:
+    """Projects per lead agency, most first."""
+    counts = selection.projects["lead_agency"].value_counts()
+    counts = counts[counts > 0]
+    names = [str(a) for a in counts.index]
+    return Bars(names, [int(v) for v in counts.to_numpy()], [AGENCY_COLOUR] * len(counts), names)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Announcements per year (every year from the first to the last) and sector: ``counts[sector][i]`` is the
+    number announced in ``years[i]``; only sectors with an announcement appear, in the vocabulary's order."""
+
+    years: list[str]
+    counts: dict[str, list[int]]
+
+
+def timeline_counts(selection: Selection) -> Timeline:
+    """The timeline's numbers: projects announced each year, by sector."""
+    p = selection.projects
+    if p.empty:
+        return Timeline([], {})
+    # years x sectors counted with NumPy (pd.crosstab took 5 ms, a quarter of a first-visit render)
+    years = p["announced_date"].dt.year.to_numpy(np.int64)
+    first = int(years.min())
+    span = list(range(first, int(years.max()) + 1))
+    sector = pd.Categorical(p["sector"], categories=SECTORS).codes.astype(np.int64)
+    table = np.bincount((years - first) * len(SECTORS) + sector,
+                        minlength=len(span) * len(SECTORS)).reshape(len(span), len(SECTORS))
+    return Timeline([str(y) for y in span], {name: [int(v) for v in table[:, k]]
+                                             for k, name in enumerate(SECTORS) if table[:, k].any()})
+
+
+def sectors_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
+    """Projects per sector, every sector of the vocabulary in its fixed order and colour."""
+    bars = sector_bars(selection)
+    return _hbar(bars.labels, bars.values, bars.colours, title, height, selection.projects.empty, keys=bars.keys)
+
+
+def countries_figure(dataset: Dataset, selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
+    """Projects per country they concern, plus a bar for region-wide programmes."""
+    bars = country_bars(dataset, selection)
+    return _hbar(bars.labels, bars.values, bars.colours, title, height, selection.projects.empty, keys=bars.keys)
 
 
 def agencies_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
     """Projects per lead agency, most first."""
-    counts = selection.projects["lead_agency"].value_counts()
-    return _hbar(list(counts.index), [int(v) for v in counts.to_numpy()], "#2f6f8f", title, height, selection.projects.empty)
+    bars = agency_bars(selection)
+    return _hbar(bars.labels, bars.values, AGENCY_COLOUR, title, height, selection.projects.empty, keys=bars.keys)
 
 
 def timeline_figure(selection: Selection, title: str | None = None, height: int = 300) -> go.Figure:
     """Announcements per year, stacked by sector."""
     p = selection.projects
-    bars = []
-    if not p.empty:
-        # years x sectors counted with NumPy (pd.crosstab took 5 ms, a quarter of a first-visit render)
-        years = p["announced_date"].dt.year.to_numpy(np.int64)
-        first = int(years.min())
-        span = list(range(first, int(years.max()) + 1))
-        sector = pd.Categorical(p["sector"], categories=SECTORS).codes.astype(np.int64)
-        table = np.bincount((years - first) * len(SECTORS) + sector,
-                            minlength=len(span) * len(SECTORS)).reshape(len(span), len(SECTORS))
-        for k, sector_name in enumerate(SECTORS):
-            if table[:, k].any():
-                bars.append(dict(
-                    type="bar", x=[str(y) for y in span], y=table[:, k].astype(np.int32), name=html_escape(sector_name),
-                    marker=dict(color=SECTOR_COLOURS[sector_name]),
-                    hovertemplate=f"{html_escape(sector_name)}, %{{x}}: %{{y}} project(s)<extra></extra>",
-                ))
+    counted = timeline_counts(selection)
+    bars = [dict(type="bar", x=counted.years, y=np.asarray(values, dtype=np.int32), name=html_escape(sector_name),
+                 marker=dict(color=SECTOR_COLOURS[sector_name]),
+                 hovertemplate=f"{html_escape(sector_name)}, %{{x}}: %{{y}} project(s)<extra></extra>")
+            for sector_name, values in counted.counts.items()]
     layout = _base_layout(
         title, height, barmode="stack", xaxis=dict(type="category", title=None),
         yaxis=dict(title=dict(text="Projects announced"), dtick=1 if len(p) < 15 else None, rangemode="tozero"),
@@ -695,7 +749,6 @@ def timeline_figure(selection: Selection, title: str | None = None, height: int 
     if p.empty:
         layout["annotations"] = [_empty_note()]
     return figure(bars, layout)
-
 
 
 def headline_numbers(dataset: Dataset, selection: Selection) -> dict[str, int]:

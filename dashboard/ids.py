@@ -62,6 +62,7 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     EXPORT_MENU = "export-menu"
     EXPORT_LINKS = "export-links"
     EXPORT_STATUS = "export-status"
+    EXPORT_SLIDES = "export-slides"
     SHARE = "share-menu"
     SHARE_LINK = "share-link"
     SHARE_CHART = "share-chart"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then run the whole suite.
-#   - Debian packages: chromium + chromium-driver (real-browser tests), python3-venv, fonts, npm
+#   - Debian packages: chromium + chromium-driver (real-browser tests), python3-venv, fonts, npm,
+#     LibreOffice Impress and Writer (the briefing deck and note converted to PDF)
 #   - axe-core from the npm registry into tests/js (accessibility checks in the test browser)
 #   - a virtual environment in .venv with the package and its [test] extra
 # Extra arguments go to pytest (e.g. scripts/test.sh -k data).
@@ -13,6 +14,8 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 command -v npm >/dev/null 2>&1 || need+=(npm)  # axe-core for the accessibility tests (tests/js)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # text in exported images
+# LibreOffice opens the briefing deck and note as a person would (tests/test_briefing.py)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress libreoffice-writer)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

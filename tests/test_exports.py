@@ -87,9 +87,9 @@ def test_other_cells_are_left_alone(value):
 
 
 def test_sizes_within_bounds_are_accepted():
-    assert images.size_from() == images.Size(1600, 900, 1.0)
+    assert images.size_from() == images.Size(960, 540, 2.0)  # 14 px text is 14 pt on a full 16:9 slide
     assert images.size_from("800", "450", "2") == images.Size(800, 450, 2.0)
-    assert images.size_from(640, None, 0.5) == images.Size(640, 900, 0.5)
+    assert images.size_from(640, None, 0.5) == images.Size(640, 540, 0.5)
 
 
 @pytest.mark.parametrize("width,height,scale", [
@@ -135,12 +135,21 @@ def test_menu_links_and_share_panel_carry_the_filters(demo):
     index = demo.index
     hrefs = re.findall(r'"href": "([^"]+)"', json.dumps(export_links("?sector=Water"), cls=PlotlyJSONEncoder))
     assert "export/briefing.pptx?sector=Water" in hrefs and "export/projects.csv?sector=Water" in hrefs
-    assert all(h.endswith("?sector=Water") for h in hrefs) and len(hrefs) == 2 + 6 * 4 + 2
-    # every chart in every format its registry entry offers: PNG, SVG, PDF and offline HTML
+    assert all(h.endswith("?sector=Water") for h in hrefs) and len(hrefs) == 3 + 6 * 5 + 2
+    # every chart in every format its registry entry offers: PNG, SVG, PDF, offline HTML and a PowerPoint slide
     charts = ("map", "pairs", "sectors", "countries", "agencies", "timeline")
-    assert sorted(hrefs) == sorted([f"export/{c}.{f}?sector=Water" for c in charts for f in ("png", "svg", "pdf", "html")]
-                                   + [f"export/{n}?sector=Water" for n in ("briefing.pptx", "briefing.pdf",
+    assert sorted(hrefs) == sorted([f"export/{c}.{f}?sector=Water" for c in charts
+                                    for f in ("png", "svg", "pdf", "html", "pptx")]
+                                   + [f"export/{n}?sector=Water" for n in ("briefing.pptx", "briefing.pdf", "briefing.docx",
                                                                             "projects.csv", "projects.xlsx")])
+    # the slides ticked go to the two packs only; all or none ticked is the whole pack
+    picked = re.findall(r'"href": "([^"]+)"', json.dumps(export_links("?sector=Water", ["sectors", "map"]),
+                                                         cls=PlotlyJSONEncoder))
+    assert "export/briefing.pptx?sector=Water&slides=map,sectors" in picked
+    assert "export/briefing.pdf?sector=Water&slides=map,sectors" in picked
+    assert "export/briefing.docx?sector=Water" in picked and "export/map.png?sector=Water" in picked
+    assert "export/briefing.pptx?slides=pairs" in json.dumps(export_links("", ["pairs"]), cls=PlotlyJSONEncoder)
+    assert "export/briefing.pptx?sector=Water\"" in json.dumps(export_links("?sector=Water", []), cls=PlotlyJSONEncoder)
     shared = share_values("?sector=water&bogus=1", "http://example.org:8050/?sector=water", "sectors", index)
     link, snippet, embed = shared["link"], shared["snippet"], shared["embed"]
     assert link == "http://example.org:8050/?sector=Water"
@@ -183,11 +192,10 @@ def test_csv_has_bom_neutralised_cells_and_a_server_made_name(hostile_client):
 
 
 def test_csv_carries_the_filters(client):
-    r = client.get("/export/projects.csv?sector=water&country=Bogus")
-    assert r.headers["Content-Disposition"].endswith('filename="usascp-projects-water-2026-11-22.csv"')
+    r = client.get("/export/projects.csv?sector=water&country=THA,USA")
+    assert r.headers["Content-Disposition"].endswith('filename="usascp-projects-water-tha-usa-2026-11-22.csv"')
     rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
-    # the demo's three water pairs; the unknown country is ignored rather than emptying the table
-    assert len(rows) == 3 and {row["Sector"] for row in rows} == {"Water"}
+    assert len(rows) == 3 and {row["Sector"] for row in rows} == {"Water"}  # the demo's three water pairs
 
 
 def test_xlsx_opens_with_neutralised_text(hostile_client):
@@ -222,10 +230,58 @@ def test_bad_parameters_answer_4xx_with_a_message(client, url):
     assert r.mimetype == "text/plain" and len(r.data) > 10
 
 
-def test_unknown_filter_values_are_ignored_as_the_page_ignores_them(client):
-    r = client.get("/export/projects.csv?sector=Watr&width=abc")  # sizes mean nothing to a table
+def test_sizes_mean_nothing_to_a_table(client):
+    r = client.get("/export/projects.csv?sector=Water&width=abc")
     assert r.status_code == 200
-    assert len(list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))) == 1 + 10  # the header and every demo project
+    assert len(list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))) == 1 + 3  # the header and the water projects
+
+
+@pytest.mark.parametrize("url,words", [
+    ("/export/projects.csv?sector=Watr", ["unknown sector 'Watr'", "did you mean 'Water'?"]),
+    ("/export/projects.xlsx?sector=Transport", ["unknown sector 'Transport'", "did you mean 'Transportation'?"]),
+    ("/export/briefing.pptx?country=Thailnd", ["unknown country 'Thailnd'", "did you mean 'Thailand'?"]),
+    ("/export/briefing.docx?country=XXX", ["unknown country 'XXX'", "Thailand", "Viet Nam"]),
+    ("/export/map.png?agency=Department+of+Stat", ["unknown agency", "did you mean 'Department of State'?"]),
+    ("/export/map.html?sector=Water&status=done", ["unknown status 'done'"]),
+    ("/export/sectors.pptx?city=Phukt", ["unknown city 'Phukt'", "did you mean"]),
+])
+def test_exports_refuse_a_filter_value_that_matches_nothing(client, url, words):
+    r = client.get(url)  # a file holding something other than what was asked for would mislead: refuse it
+    text = r.get_data(as_text=True)
+    assert r.status_code == 400 and r.mimetype == "text/plain" and "Content-Disposition" not in r.headers, url
+    assert all(w in text for w in words), text
+
+
+def test_cli_refuses_a_filter_value_that_matches_nothing(tmp_path, capsys):
+    folder = data_folder(tmp_path)
+    out = tmp_path / "x.csv"
+    assert main(["export", "--format", "csv", "--sector", "Transport", "--data-dir", str(folder), "-o", str(out)]) == 2
+    assert "unknown sector 'Transport' — did you mean 'Transportation'?" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["export", "--format", "pptx", "--slides", "map,globe", "--data-dir", str(folder), "-o", str(out)]) == 2
+    assert "unknown slide 'globe'" in capsys.readouterr().err
+
+
+def test_every_content_type_has_one_charset(client):
+    for url in ("/export/projects.csv", "/export/projects.xlsx", "/export/map.html", "/export/briefing.pptx?slides=sectors",
+                "/export/globe.png", "/embed/sectors"):
+        r = client.get(url)
+        assert r.headers["Content-Type"].count("charset") <= 1, (url, r.headers["Content-Type"])
+    assert client.get("/export/projects.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_xlsx_full_dates_are_dates_and_partial_ones_stay_as_written(client):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(client.get("/export/projects.xlsx").data))["Projects"]
+    header = [c.value for c in ws[1]]
+    rows = {row[0].value: dict(zip(header, row)) for row in ws.iter_rows(min_row=2)}
+    full = rows["w-phuket-milwaukee"]["Announced"]
+    assert full.is_date and full.value.date() == dt.date(2020, 1, 13) and full.number_format == "yyyy-mm-dd"
+    assert rows["w-johor-dc"]["Announced"].value == "2021-12" and rows["c-workshops"]["Announced"].value == "2022"
+    assert {k: r["Year"].value for k, r in rows.items() if k in ("w-phuket-milwaukee", "w-johor-dc", "c-workshops")} == {
+        "w-phuket-milwaukee": 2020, "w-johor-dc": 2021, "c-workshops": 2022}
+    assert all(r["Year"].data_type == "n" for r in rows.values())
 
 
 def test_framing_headers(client, demo, monkeypatch):
@@ -370,7 +426,7 @@ def test_map_pdf_opens_with_the_filters_named(client, chromium):
     assert "Country: Thailand" in reader.pages[0].extract_text()
 
 
-def test_briefing_pptx_has_every_slide_with_sharp_pictures(client, chromium):
+def test_briefing_pptx_has_every_slide(client, chromium):
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -386,8 +442,8 @@ def test_briefing_pptx_has_every_slide_with_sharp_pictures(client, chromium):
     assert titles[7].startswith("Projects in view") and titles[-1] == "Sources"
     assert "Sector: Water" in slides[0].placeholders[1].text and "22 November 2026" in slides[0].placeholders[1].text
     pictures = [sh for s in slides[1:7] for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) == 6
-    assert all(_image(p.image.blob).size == (3200, 1440) for p in pictures)
+    assert len(pictures) == 1 and _image(pictures[0].image.blob).size == (3200, 1440)  # the map; the rest are native
+    assert [bool([sh for sh in s.shapes if sh.has_chart]) for s in slides[3:7]] == [False, True, False, True]
     tables_ = [sh.table for s in slides if s.shapes.title.text.startswith("Projects in view") for sh in s.shapes
                if sh.has_table]
     assert [c.text for c in tables_[0].rows[0].cells] == ["Project", "Sector", "Cities", "Lead agency", "Status",
@@ -418,7 +474,7 @@ def test_briefing_pdf_has_the_same_pages(client, chromium):
 def test_export_function_is_what_the_routes_serve(demo, chromium):
     content, mimetype, name = exports.export(demo, "png", "timeline", "?status=completed", width=500, height=300)
     assert mimetype == "image/png" and name == "usascp-timeline-completed-2026-11-22.png"
-    assert _image(content).size == (500, 300)
+    assert _image(content).size == (1000, 600)  # at the default scale, 2
     with pytest.raises(BadRequest):
         exports.export(demo, "png", "map", "", width="wide")
     with pytest.raises(NotFound):
@@ -435,7 +491,7 @@ def test_cli_writes_a_csv_and_an_image(tmp_path, capsys, chromium):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf") and "Water twinning" in out.read_text(encoding="utf-8-sig")
     png = tmp_path / "map.png"
     assert main(["export", "--format", "png", "--chart", "map", "--country", "THA", "--width", "400", "--height",
-                 "300", "--data-dir", str(folder), "-o", str(png)]) == 0
+                 "300", "--scale", "1", "--data-dir", str(folder), "-o", str(png)]) == 0
     assert _image(png.read_bytes()).size == (400, 300)
     pptx = tmp_path / "deck.pptx"
     assert main(["export", "--format", "pptx", "--data-dir", str(folder), "-o", str(pptx)]) == 0

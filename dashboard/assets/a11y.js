@@ -26,18 +26,23 @@
         input.setAttribute('aria-labelledby', (label ? label.id + ' ' : '') + id + '-value');
       }
     });
-    root.querySelectorAll('.dash-options-list[role="listbox"]').forEach(function (list) {
+    // (only checklists and radio items: a dropdown's open menu is a real listbox of options)
+    var lists = '.dash-checklist, .dash-radioitems';
+    root.querySelectorAll('.dash-checklist[role="listbox"], .dash-radioitems[role="listbox"]').forEach(function (list) {
       var radio = list.classList.contains('dash-radioitems');
       list.setAttribute('role', radio ? 'radiogroup' : 'group');
       var name = nameOf(list);
       if (name) { list.setAttribute('aria-label', name); }
     });
-    root.querySelectorAll('.dash-options-list-option[role], .dash-options-list-option[aria-selected]').forEach(function (label) {
-      label.removeAttribute('role');
-      label.removeAttribute('aria-selected');
-    });
-    root.querySelectorAll('.dash-options-list-option-checkbox[readonly]').forEach(function (input) {
-      input.removeAttribute('readonly');
+    root.querySelectorAll(lists).forEach(function (list) {
+      list.querySelectorAll('.dash-options-list-option[role], .dash-options-list-option[aria-selected]').forEach(
+        function (label) {
+          label.removeAttribute('role');
+          label.removeAttribute('aria-selected');
+        });
+      list.querySelectorAll('.dash-options-list-option-checkbox[readonly]').forEach(function (input) {
+        input.removeAttribute('readonly');
+      });
     });
   }
 

@@ -1,4 +1,4 @@
-"""The Export menu's links, the Share panel and the graphs' download names follow the address bar's filters."""
+"""The Export menu's links (and slides ticked), the Share panel and the graphs' download names follow the address bar's filters."""
 
 from __future__ import annotations
 
@@ -65,16 +65,21 @@ def register(app: Dash, source: DataSource) -> None:
                 "share": {"link": Output(ids.SHARE_LINK, "value"), "snippet": Output(ids.SHARE_SNIPPET, "value"),
                           "embed": Output(ids.SHARE_PREVIEW, "href")},
                 "configs": {name: Output(chart.graph_id, "config") for name, chart in CHARTS.items()}},
-        inputs={"search": Input(ids.URL, "search"), "chart": Input(ids.SHARE_CHART, "value")},
+        inputs={"search": Input(ids.URL, "search"), "chart": Input(ids.SHARE_CHART, "value"),
+                "slides": Input(ids.EXPORT_SLIDES, "value")},
         state={"href": State(ids.URL, "href"),
                "configs": {name: State(chart.graph_id, "config") for name, chart in CHARTS.items()}},
     )
-    def menus(search, chart, href, configs):
+    def menus(search, chart, slides, href, configs):
         index = source.dataset.index
+        slides = [s for s in slides if isinstance(s, str)] if isinstance(slides, list) else None
+        links = export_links(to_query(parse_query(search, index)[0]), slides)
+        if ctx.triggered_id == ids.EXPORT_SLIDES:  # only the slides ticked changed
+            return {"links": links, "share": no_update, "configs": {name: no_update for name in CHARTS}}
         share = share_values(search, href, chart, index)
         if ctx.triggered_id == ids.SHARE_CHART:  # only the shared chart changed
             return {"links": no_update, "share": share, "configs": {name: no_update for name in CHARTS}}
-        return {"links": export_links(to_query(parse_query(search, index)[0])), "share": share,
+        return {"links": links, "share": share,
                 "configs": graph_configs(search, configs if isinstance(configs, dict) else {}, index)}
 
     # and onto the plots already drawn (assets/exports.js): dcc.Graph applies a new config only with a new figure

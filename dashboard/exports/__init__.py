@@ -9,9 +9,9 @@ and returned whole, so a failure never leaves half a file behind.
 from __future__ import annotations
 
 from dashboard.charts import CHARTS, IMAGE_FORMATS
-from dashboard.exports import briefing, images, offline, tables
+from dashboard.exports import briefing, images, note, offline, tables
 from dashboard.exports.common import (
-    KINDS, MIMETYPES, BadRequest, Exported, ExportError, NotFound, Unavailable, file_stem, split_name, today,
+    KINDS, MIMETYPES, BadRequest, Exported, ExportError, NotFound, Unavailable, file_stem, refusal, split_name, today,
 )
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import parse_query
@@ -20,17 +20,23 @@ from dashboard.model.render import render
 __all__ = ["KINDS", "BadRequest", "ExportError", "Exported", "NotFound", "Unavailable", "export", "split_name"]
 
 
-def export(dataset: Dataset, kind: str, chart: str, query: str | None, **size: object) -> Exported:
+def export(dataset: Dataset, kind: str, chart: str, query: str | None, *, base_url: str = "",
+           **size: object) -> Exported:
     """The file ``chart.kind`` (e.g. 'map'/'png', 'briefing'/'pptx', 'projects'/'csv') for the filters in ``query``.
 
     Parameters
     ----------
     kind : str
-        The format: png, svg, pdf, pptx, csv, xlsx or html.
+        The format: png, svg, pdf, pptx, docx, csv, xlsx or html.
     chart : str
-        map, sectors, countries, agencies, timeline; 'briefing' for the pack; 'projects' for the data.
+        map, pairs, sectors, countries, agencies, timeline (pptx: a deck of that slide); 'briefing' for the pack
+        (pptx, pdf) or the one-page note (docx); 'projects' for the data.
     query : str
-        A dashboard query string such as ``?sector=Water&country=THA``.
+        A dashboard query string such as ``?sector=Water&country=THA``; a briefing also reads ``slides=``.
+        A filter value that matches nothing is refused (BadRequest naming it and the nearest valid value):
+        a file must hold exactly what was asked for.
+    base_url : str
+        The dashboard's address, for the live-view link in a deck's notes (default: a relative link).
     **size
         ``width``, ``height`` and ``scale`` of a chart image (strings or numbers; checked here).
 
@@ -47,22 +53,28 @@ def export(dataset: Dataset, kind: str, chart: str, query: str | None, **size: o
     """
     kind = (kind or "").lower()
     if (chart, kind) not in KINDS:
-        raise NotFound(f"No export {chart!s:.40}.{kind!s:.10}. Charts: {', '.join(CHARTS)} as png, svg, pdf or html; "
-                       "briefing as pptx or pdf; projects as csv or xlsx.")
+        raise NotFound(f"No export {chart!s:.40}.{kind!s:.10}. Charts: {', '.join(CHARTS)} as png, svg, pdf, html or "
+                       "pptx; briefing as pptx, pdf or docx; projects as csv or xlsx.")
     unknown = set(size) - {"width", "height", "scale"}
     if unknown:
         raise BadRequest(f"unknown option(s): {', '.join(sorted(unknown))}")
-    state = parse_query(query or "", dataset.index)[0]
+    state, ignored = parse_query(query or "", dataset.index)
+    if ignored:
+        raise BadRequest(refusal(ignored, dataset.index))
     date = today()
     name = f"{file_stem(chart, state, date)}.{kind}"
     if chart in CHARTS and kind in IMAGE_FORMATS:
         checked = images.size_from(size.get("width"), size.get("height"), size.get("scale"))
         content = images.chart_image(dataset, render(dataset, state), chart, kind, checked, date)
-    elif chart in CHARTS:  # html
+    elif chart in CHARTS and kind == "html":
         content = offline.chart_html(dataset, render(dataset, state), chart, date)
+    elif chart in CHARTS:  # pptx: the chart's slide alone
+        content = briefing.pptx_bytes(dataset, render(dataset, state), date, (chart,), base_url)
+    elif chart == "briefing" and kind == "docx":
+        content = note.docx_bytes(dataset, render(dataset, state), date, base_url)
     elif chart == "briefing":
         build = briefing.pptx_bytes if kind == "pptx" else briefing.pdf_bytes
-        content = build(dataset, render(dataset, state), date)
+        content = build(dataset, render(dataset, state), date, briefing.chosen_slides(query), base_url)
     else:
         build = tables.csv_bytes if kind == "csv" else tables.xlsx_bytes
         content = build(dataset, render(dataset, state), date)

@@ -1,34 +1,75 @@
-"""The briefing pack: a PowerPoint deck (python-pptx) and the same pages as one PDF (kaleido pages + pypdf).
+"""The briefing pack: a PowerPoint deck (python-pptx, native charts) and the same pages as one PDF (kaleido + pypdf).
 
-Slides, in order: a title slide naming the filters and the date; the map; one slide per
-summary chart; the projects in view as table slides (rows paginated so the text fits);
-the sources. Chart pictures are PNGs of 1600 x 720 at scale 2 (3200 px wide), sharp on a
-projector; the PDF's pages are vector.
+Slides, in order: a title slide naming the filters and the date; the map (a picture); the city
+pairs (native tables); the sector, country, agency and timeline charts as PowerPoint charts with
+their data embedded (editable and restylable, in the sector palette); the projects in view as
+table slides (rows paginated so the text fits); the sources. ``slides=`` picks which of the
+charts and the projects table appear. A chart left with one category is one sentence instead; an
+empty selection gives a deck that says so. Every slide's speaker notes carry the filters, the
+date, the live-view link and the sources behind it. Chart text is at least 14 pt, titles 28 pt.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import textwrap
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 import plotly.graph_objects as go
 
-from dashboard.charts import CHARTS
-from dashboard.exports.common import CREDITS, PRODUCT, source_line, today
+from dashboard.charts import BRIEFING_SLIDES, CHARTS
+from dashboard.exports.common import CREDITS, PRODUCT, BadRequest, source_line, today
 from dashboard.exports.images import Size, chart_figure, decorate, render, subtitle
-from dashboard.figures import FONT, INK, MUTED, html_escape
+from dashboard.figures import (
+    FONT, INK, MUTED, REGION_WIDE, Bars, Timeline, agency_bars, busiest_pairs, country_bars, html_escape, sector_bars,
+    timeline_counts,
+)
 from dashboard.model.dataset import Dataset
+from dashboard.model.filters import Selection, to_query
 from dashboard.model.render import Rendered, project_rows
+from dashboard.vocab import SECTOR_COLOURS, SECTORS
 
-PICTURE = Size(1600, 720, 2.0)
-PAGE = Size(1600, 900, 1.0)
+#: the map picture: 800 x 360 CSS pixels at scale 4 (3200 px wide), so that on a 12.3 in wide slide
+#: one pixel is about one point and the legend's 14 px text reads at 14 pt or more
+PICTURE = Size(800, 360, 4.0)
+#: a PDF page: 960 x 540, so that 14 px text is 14 pt when the page fills a 13.33 in (16:9) screen
+PAGE = Size(960, 540, 1.0)
+#: the smallest chart text (axis labels, values, legend) and the slide titles, in points
+CHART_TEXT = 16
+TITLE_TEXT = 28
+#: category labels longer than this many characters are wrapped onto more lines, never shrunk
+WRAP = 26
+#: a bar chart slide shows at most this many bars (the most projects first); the table lists them all
+MAX_BARS = 12
+#: city pairs per table slide, and at most this many pairs in all (the busiest)
+PAIRS_PER_SLIDE = 10
+MAX_PAIRS = 60
+
+#: what ``slides=`` may name: the charts of the registry and the projects table (the title and sources always come)
+SLIDES: tuple[str, ...] = BRIEFING_SLIDES
+#: the charts a deck draws as PowerPoint charts; the map is a picture, the city pairs a table
+NATIVE: tuple[str, ...] = ("sectors", "countries", "agencies", "timeline")
 
 #: the table slides' columns: (key, heading, share of the width)
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("title", "Project", 0.25), ("sector", "Sector", 0.11), ("cities", "Cities", 0.17),
-    ("lead_agency", "Lead agency", 0.13), ("status", "Status", 0.08), ("source", "Source", 0.26),
+    ("title", "Project", 0.23), ("sector", "Sector", 0.13), ("cities", "Cities", 0.17),
+    ("lead_agency", "Lead agency", 0.13), ("status", "Status", 0.1), ("source", "Source", 0.24),
 )
+
+
+def chosen_slides(query: str | None) -> tuple[str, ...]:
+    """The slides ``?slides=map,pairs,sectors`` asks for, in the deck's order (default: all); BadRequest names an
+    unknown one."""
+    params = parse_qs((query or "").lstrip("?"))
+    names = [v.strip().lower() for raw in params.get("slides", []) for v in raw.split(",") if v.strip()]
+    if not names:
+        return SLIDES
+    unknown = [n for n in names if n not in SLIDES]
+    if unknown:
+        raise BadRequest(f"unknown slide {unknown[0][:40]!r}; slides: {', '.join(SLIDES)}")
+    return tuple(name for name in SLIDES if name in names)
 
 
 def slide_rows(rows: list[dict]) -> list[dict[str, str]]:
@@ -81,9 +122,102 @@ def paginate(rows: list[dict], chars: dict[str, float], max_lines: float, row_pa
     return pages
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# What the slides say, worked out from the same counts as the page's figures
+
+
+def chart_bars(dataset: Dataset, selection: Selection, chart: str) -> Bars:
+    """The bars of a bar chart with the zero categories left out."""
+    bars = {"sectors": lambda: sector_bars(selection), "countries": lambda: country_bars(dataset, selection),
+            "agencies": lambda: agency_bars(selection)}[chart]()
+    keep = [i for i, v in enumerate(bars.values) if v > 0]
+    return Bars([bars.labels[i] for i in keep], [bars.values[i] for i in keep], [bars.colours[i] for i in keep])
+
+
+#: one category left: (what all the projects share, plural verb; singular verb)
+STATEMENTS: dict[str, tuple[str, str]] = {
+    "sectors": ("are in the {} sector", "is in the {} sector"),
+    "countries": ("concern {}", "concerns {}"),
+    "agencies": ("are led by the {}", "is led by the {}"),
+    "timeline": ("were announced in {}", "was announced in {}"),
+}
+
+
+def statement(chart: str, label: str, value: int, total: int) -> str:
+    """'All 5 projects are led by the Department of Transportation': a chart with one category, in words."""
+    plural, single = STATEMENTS[chart]
+    if chart == "countries" and label == REGION_WIDE:
+        plural, single, label = "are region-wide programmes (all ASEAN){}", "is a region-wide programme (all ASEAN){}", ""
+    if value == total:
+        subject, one = (f"All {total:,} projects", False) if total != 1 else ("The one project in view", True)
+    else:
+        subject, one = f"{value:,} of the {total:,} projects", value == 1
+    return f"{subject} {(single if one else plural).format(label)}"
+
+
+def chart_statement(dataset: Dataset, selection: Selection, chart: str) -> str | None:
+    """The sentence that replaces ``chart`` when it has a single category (None when it has more, or none)."""
+    total = len(selection.projects)
+    if chart == "timeline":
+        counted = timeline_counts(selection)
+        years = [(y, sum(v[i] for v in counted.counts.values())) for i, y in enumerate(counted.years)]
+        years = [(y, n) for y, n in years if n]
+        return statement(chart, *years[0], total) if len(years) == 1 else None
+    bars = chart_bars(dataset, selection, chart)
+    return statement(chart, bars.labels[0], bars.values[0], total) if len(bars.labels) == 1 else None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A city pair in view: its two cities (with the country or state), sector, projects and newest announcement."""
+
+    asean: str
+    asean_place: str
+    us: str
+    us_place: str
+    sector: str
+    projects: int
+    newest: str  # the newest of its projects' announcement dates, as written
+    newest_date: _dt.date | None = None  # the same, as a date (a year or year-month: its first day)
+
+    @property
+    def names(self) -> str:
+        return f"{self.asean} – {self.us}"
+
+
+def pair_rows(dataset: Dataset, selection: Selection) -> list[Pair]:
+    """Every city pair in view, one per (ASEAN city, U.S. city, sector), in the sectors' order then by ASEAN city."""
+    pairs, _ = busiest_pairs(selection.links, limit=len(selection.links))
+    if pairs.empty:
+        return []
+    announced = dataset.projects["announced_date"].to_numpy()
+    written = dataset.projects["announced"].to_numpy()
+    newest: dict[tuple[str, str, str], int] = {}
+    for a, u, sec, pidx in zip(selection.links["asean_city_id"], selection.links["us_city_id"],
+                               selection.links["sector"].astype(str), selection.links["pidx"]):
+        key = (a, u, sec)
+        if key not in newest or announced[pidx] > announced[newest[key]]:
+            newest[key] = int(pidx)
+    cities = dataset.cities
+    names = dataset.index.city_names
+
+    def place(cid: str) -> str:
+        row = cities.loc[cid]
+        return str(row["admin1"] if row["region"] == "US" and row["admin1"] else row["country"])
+
+    rows = []
+    for a, u, sec, k in zip(pairs["asean_city_id"], pairs["us_city_id"], pairs["sector"], pairs["projects"]):
+        pidx = newest[(a, u, str(sec))]
+        when = announced[pidx]
+        rows.append(Pair(names[a], place(a), names[u], place(u), str(sec), int(k), str(written[pidx]),
+                         None if when != when else _dt.date.fromisoformat(str(when)[:10])))
+    rows.sort(key=lambda p: (SECTORS.index(p.sector), p.asean, p.us))
+    return rows
+
+
 @dataclass(frozen=True)
 class Deck:
-    """What every briefing shows, worked out once for the PPTX and the PDF."""
+    """What every briefing shows, worked out once for the PPTX, the PDF and the note."""
 
     title: str
     filters: str
@@ -93,6 +227,10 @@ class Deck:
     rows: list[dict]  # the first ROW_LIMIT projects in view
     total: int  # all projects in view
     sources: list[str]
+    #: the chosen slides (`SLIDES`), in order
+    slides: tuple[str, ...] = SLIDES
+    #: the dashboard showing these filters (absolute when the server's address is known)
+    link: str = ""
 
     @property
     def table_note(self) -> str:
@@ -101,19 +239,28 @@ class Deck:
             n += f"; the first {len(self.rows):,} are listed, the CSV export has them all"
         return f"{self.filters} — {n}"
 
+    def notes(self, sources: list[str], lead: str = "") -> str:
+        """Speaker notes: what the slide shows, the filters, the date, the live view and its sources."""
+        lines = [lead] if lead else []
+        lines += [f"Filters: {self.filters}", f"Date: {long_date(self.date)} ({self.date.isoformat()})",
+                  f"Live view: {self.link}", "Sources behind this slide:", *(f"• {s}" for s in sources)]
+        return "\n".join(lines)
+
 
 #: a deck lists at most this many projects (a briefing, not a database; the CSV/XLSX carry every row)
 ROW_LIMIT = 200
 
 
-def deck(dataset: Dataset, rendered: Rendered, date: _dt.date | None) -> Deck:
+def deck(dataset: Dataset, rendered: Rendered, date: _dt.date | None, slides: tuple[str, ...] = SLIDES,
+         base_url: str = "") -> Deck:
     h = rendered.headlines
     numbers = " · ".join(f"{v:,} {k}" for k, v in h.items())
     total = len(rendered.selection.projects)
     rows = project_rows(dataset, rendered.selection, ROW_LIMIT)
     return Deck(title=f"{PRODUCT}: briefing", filters=rendered.state.describe(dataset.index), date=date or today(),
-                numbers=numbers, charts=tuple(CHARTS), rows=slide_rows(rows), total=total,
-                sources=source_documents(rows)[:SOURCE_LIMIT])
+                numbers=numbers, charts=tuple(c for c in CHARTS if c in slides), rows=slide_rows(rows), total=total,
+                sources=source_documents(rows)[:SOURCE_LIMIT], slides=slides,
+                link=(base_url or "./") + to_query(rendered.state))
 
 
 SOURCE_LIMIT = 120
@@ -123,19 +270,31 @@ def long_date(date: _dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
+def wrapped(label: str, width: int = WRAP) -> str:
+    """A category label on as many lines as it needs (a chart wraps it; it never shrinks its text)."""
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # PowerPoint
 
 
-def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None) -> bytes:
-    """The briefing as a 16:9 PowerPoint deck (bytes of a .pptx)."""
+def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None,
+               slides: tuple[str, ...] = SLIDES, base_url: str = "") -> bytes:
+    """The briefing as a 16:9 PowerPoint deck (bytes of a .pptx) with the ``slides`` chosen (`SLIDES`)."""
     # python-pptx is heavy and only needed when a deck is asked for
     from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
-    d = deck(dataset, rendered, date)
-    pictures = render([(chart_figure(dataset, rendered, c, d.date, framed=False), "png", PICTURE) for c in d.charts])
+    d = deck(dataset, rendered, date, slides, base_url)
+    empty = d.total == 0
+    selection = rendered.selection
+    pictures = dict(zip(["map"], render([(chart_figure(dataset, rendered, "map", d.date, framed=False), "png",
+                                          PICTURE)]))) if "map" in d.charts and not empty else {}
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
@@ -145,27 +304,151 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     muted, ink = RGBColor.from_string(MUTED.lstrip("#")), RGBColor.from_string(INK.lstrip("#"))
     title_only = prs.slide_layouts[5]
     left, width = Inches(0.5), Inches(12.333)
+    top, height = Inches(1.55), Inches(5.4)  # the area under a slide's title and note, above the source line
 
-    def text_box(slide, top, height, text, size, colour=muted, bold=False):
+    def rgb(colour: str) -> RGBColor:
+        return RGBColor.from_string(colour.lstrip("#"))
+
+    def text_box(slide, top, height, text, size, colour=muted, bold=False, align=None):
         frame = slide.shapes.add_textbox(left, top, width, height).text_frame
         frame.word_wrap = True
         para = frame.paragraphs[0]
         para.text = text
         para.font.size, para.font.bold, para.font.color.rgb = Pt(size), bold, colour
+        if align is not None:
+            para.alignment = align
         return frame
 
-    def content_slide(title: str, note: str | None = None):
+    def content_slide(title: str, note: str | None, notes: str):
         slide = prs.slides.add_slide(title_only)
         shape = slide.shapes.title
         shape.left, shape.top, shape.width, shape.height = left, Inches(0.3), width, Inches(0.75)
         shape.text = title
         para = shape.text_frame.paragraphs[0]
-        para.font.size, para.font.bold, para.font.color.rgb = Pt(28), True, ink
-        para.alignment = 1  # left
+        para.font.size, para.font.bold, para.font.color.rgb = Pt(TITLE_TEXT), True, ink
+        para.alignment = PP_ALIGN.LEFT
         if note:
-            text_box(slide, Inches(1.02), Inches(0.4), note, 14)
-        text_box(slide, Inches(7.0), Inches(0.35), source_line(d.date, dataset), 10)
+            text_box(slide, Inches(1.02), Inches(0.45), note, 16)
+        text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
+        slide.notes_slide.notes_text_frame.text = notes
         return slide
+
+    def statement_slide(title: str, sentence: str, notes: str):
+        slide = content_slide(title, subtitle(dataset, rendered), notes)
+        text_box(slide, Inches(3.0), Inches(1.5), sentence, 36, ink, bold=True, align=PP_ALIGN.CENTER)
+        return slide
+
+    def alt_text(shape, text: str) -> None:
+        element = shape._element
+        props = element.nvGraphicFramePr if hasattr(element, "nvGraphicFramePr") else element.nvPicPr
+        props.cNvPr.set("descr", text)
+
+    def style_chart(chart) -> None:
+        chart.font.size, chart.font.color.rgb = Pt(CHART_TEXT), ink  # every text of the chart at least this
+        chart.has_title = False
+
+    def bar_chart(slide, bars: Bars, what: str):
+        data = CategoryChartData()
+        data.categories = [wrapped(label) for label in bars.labels]
+        data.add_series("Projects", bars.values)
+        lines = sum(len(textwrap.wrap(label, WRAP)) or 1 for label in bars.labels)
+        tall = min(height, Inches(0.3 + 0.42 * max(lines, 2) + 0.18 * len(bars.labels)))
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, tall, data)
+        alt_text(frame, what)
+        chart = frame.chart
+        style_chart(chart)
+        chart.has_legend = False
+        plot = chart.plots[0]
+        plot.gap_width, plot.vary_by_categories = 45, False
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.font.size, labels.font.bold, labels.font.color.rgb = Pt(CHART_TEXT), True, ink
+        labels.number_format, labels.number_format_is_linked = "0", False
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        for point, colour in zip(plot.series[0].points, bars.colours):
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = rgb(colour)
+        axis = chart.category_axis
+        axis.reverse_order = True  # the first category at the top, as on the page
+        axis.tick_labels.font.size, axis.tick_labels.font.color.rgb = Pt(CHART_TEXT), ink
+        axis.has_major_gridlines = False
+        axis.format.line.color.rgb = rgb("#c9d0d8")
+        values = chart.value_axis
+        values.visible, values.has_major_gridlines = False, False
+        values.minimum_scale, values.maximum_scale = 0, max(bars.values) * 1.12 + 0.5  # room for the numbers
+
+    def timeline_chart(slide, counted: Timeline, what: str):
+        data = CategoryChartData()
+        data.categories = counted.years
+        for sector, values in counted.counts.items():
+            data.add_series(sector, values)
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, left, top, width, height, data)
+        alt_text(frame, what)
+        chart = frame.chart
+        style_chart(chart)
+        chart.has_legend = True
+        chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+        chart.legend.font.size = Pt(CHART_TEXT)
+        plot = chart.plots[0]
+        plot.gap_width, plot.overlap = 40, 100
+        for series, sector in zip(plot.series, counted.counts):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = rgb(SECTOR_COLOURS[sector])
+        axis = chart.category_axis
+        axis.tick_labels.font.size, axis.tick_labels.font.color.rgb = Pt(CHART_TEXT), ink
+        values = chart.value_axis
+        values.tick_labels.font.size, values.tick_labels.font.color.rgb = Pt(CHART_TEXT), ink
+        values.has_major_gridlines = True
+        values.major_gridlines.format.line.color.rgb = rgb("#e6e9ed")
+        values.minimum_scale = 0
+        peak = max(sum(v[i] for v in counted.counts.values()) for i in range(len(counted.years)))
+        if peak <= 12:
+            values.major_unit = 1
+        values.has_title = True
+        values.axis_title.text_frame.text = "Projects announced"
+        values.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(CHART_TEXT)
+        values.axis_title.text_frame.paragraphs[0].runs[0].font.bold = False
+
+    def pair_slides() -> None:
+        """The city pairs as native table slides: a swatch of the sector's colour, the two cities, sector, projects."""
+        pairs = pair_rows(dataset, rendered.selection)
+        title = CHARTS["pairs"].title
+        if not pairs:
+            statement_slide(title, f"No city pairs among the {d.total:,} project{'s' if d.total != 1 else ''} in view",
+                            d.notes(d.sources, CHARTS["pairs"].description))
+            return
+        shown = sorted(pairs, key=lambda p: -p.projects)[:MAX_PAIRS] if len(pairs) > MAX_PAIRS else pairs
+        if len(shown) < len(pairs):
+            shown = [p for p in pairs if p in shown]
+        groups = [shown[i:i + PAIRS_PER_SLIDE] for i in range(0, len(shown), PAIRS_PER_SLIDE)]
+        columns = (("", 0.22), ("ASEAN city", 4.2), ("U.S. partner city", 4.2), ("Sector", 2.4), ("Projects", 1.313))
+        for n, group in enumerate(groups, start=1):
+            note = f"{d.filters} — {len(pairs):,} city pair{'s' if len(pairs) != 1 else ''}"
+            if len(shown) < len(pairs):
+                note += f"; the {len(shown)} with the most projects are listed"
+            slide = content_slide(title + (f" ({n} of {len(groups)})" if len(groups) > 1 else ""), note,
+                                  d.notes(d.sources, CHARTS["pairs"].description))
+            shape = slide.shapes.add_table(len(group) + 1, len(columns), Inches(0.5), Inches(1.55), Inches(12.333),
+                                           Inches(0.45 * (len(group) + 1)))
+            table = shape.table
+            for i, (heading, w) in enumerate(columns):
+                table.columns[i].width = Inches(w)
+                table.cell(0, i).text = heading
+            for r, pair in enumerate(group, start=1):
+                texts = ("", f"{pair.asean}, {pair.asean_place}", f"{pair.us}, {pair.us_place}", pair.sector,
+                         str(pair.projects))
+                for i, text in enumerate(texts):
+                    table.cell(r, i).text = text
+                swatch = table.cell(r, 0)
+                swatch.fill.solid()
+                swatch.fill.fore_color.rgb = rgb(SECTOR_COLOURS[pair.sector])
+            for r in range(len(group) + 1):
+                table.rows[r].height = Inches(0.45)
+                for i in range(len(columns)):
+                    for para in table.cell(r, i).text_frame.paragraphs:
+                        para.font.size, para.font.bold = Pt(16), r == 0
+                        if i == len(columns) - 1:
+                            para.alignment = PP_ALIGN.RIGHT
 
     # title slide
     slide = prs.slides.add_slide(prs.slide_layouts[0])
@@ -177,32 +460,48 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     sub.text_frame.text = d.filters
     for line in (long_date(d.date), d.numbers):
         sub.text_frame.add_paragraph().text = line
-    text_box(slide, Inches(7.0), Inches(0.35), source_line(d.date, dataset), 10)
+    text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
+    slide.notes_slide.notes_text_frame.text = d.notes(d.sources, "The briefing pack: " + ", ".join(d.slides) + ".")
 
-    # one slide per chart, the map first
-    notes = {"map": rendered.map_caption}
-    for chart, png in zip(d.charts, pictures):
-        slide = content_slide(CHARTS[chart].title, subtitle(dataset, rendered))
-        box_w, box_h = Inches(12.333), Inches(5.4)
-        pic_w = min(box_w, int(box_h * PICTURE.width / PICTURE.height))
-        pic = slide.shapes.add_picture(io.BytesIO(png), left + (box_w - pic_w) // 2, Inches(1.5), width=pic_w)
-        pic._element.nvPicPr.cNvPr.set("descr", f"{CHARTS[chart].description} ({d.filters})")  # alt text
-        slide.notes_slide.notes_text_frame.text = notes.get(chart, f"{CHARTS[chart].description}. {d.filters}.")
+    everything = [*d.sources, CREDITS]
+    if empty:
+        statement_slide("No projects match these filters",
+                        f"Nothing in the data matches {d.filters}.",
+                        d.notes([CREDITS], "An empty selection: the deck has no charts to show."))
+    for chart in () if empty else d.charts:
+        title, what = CHARTS[chart].title, f"{CHARTS[chart].description} ({d.filters})"
+        if chart == "map":
+            slide = content_slide(title, subtitle(dataset, rendered), d.notes(everything, rendered.map_caption))
+            pic_w = min(width, int(height * PICTURE.width / PICTURE.height))
+            pic = slide.shapes.add_picture(io.BytesIO(pictures["map"]), left + (width - pic_w) // 2, top, width=pic_w)
+            alt_text(pic, what)
+        elif chart == "pairs":
+            pair_slides()
+        elif (sentence := chart_statement(dataset, selection, chart)) is not None:
+            statement_slide(title, sentence, d.notes(d.sources, f"{CHARTS[chart].description}: {sentence}."))
+        elif chart == "timeline":
+            slide = content_slide(title, subtitle(dataset, rendered), d.notes(d.sources, CHARTS[chart].description))
+            timeline_chart(slide, timeline_counts(selection), what)
+        else:
+            bars = chart_bars(dataset, selection, chart)
+            note = subtitle(dataset, rendered)
+            if len(bars.labels) > MAX_BARS:
+                note += f"; the {MAX_BARS} with the most projects of {len(bars.labels)}"
+                bars = Bars(bars.labels[:MAX_BARS], bars.values[:MAX_BARS], bars.colours[:MAX_BARS])
+            slide = content_slide(title, note, d.notes(d.sources, CHARTS[chart].description))
+            bar_chart(slide, bars, what)
 
     # the projects, as many slides as the text needs
     col_in = [share * 12.333 for _, _, share in TABLE_COLUMNS]
-    # 10 pt text: ~14 characters an inch in the widest stand-in for Calibri (DejaVu Sans, in LibreOffice);
-    # 5.4 in of table holds ~30 lines of text and padding
-    chars = {key: (w - 0.2) * 14.0 for (key, _, _), w in zip(TABLE_COLUMNS, col_in)}
-    pages = paginate(d.rows, chars, max_lines=27)
+    # 12 pt text: ~11.5 characters an inch in the widest stand-in for Calibri (DejaVu Sans, in LibreOffice);
+    # 5.5 in of table holds ~23 lines of text and padding
+    chars = {key: (w - 0.2) * 11.5 for (key, _, _), w in zip(TABLE_COLUMNS, col_in)}
+    pages = paginate(d.rows, chars, max_lines=22) if "projects" in d.slides and not empty else []
     for n, page in enumerate(pages, start=1):
         label = f"Projects in view ({n} of {len(pages)})" if len(pages) > 1 else "Projects in view"
-        slide = content_slide(label, d.table_note)
-        if not page:
-            text_box(slide, Inches(1.6), Inches(1), "No projects match these filters.", 18, ink)
-            continue
-        shape = slide.shapes.add_table(len(page) + 1, len(TABLE_COLUMNS), left, Inches(1.5), width,
-                                       Inches(0.3 * (len(page) + 1)))
+        slide = content_slide(label, d.table_note, d.notes(source_documents(page), "The projects in view."))
+        shape = slide.shapes.add_table(len(page) + 1, len(TABLE_COLUMNS), left, top, width,
+                                       Inches(0.34 * (len(page) + 1)))
         table = shape.table
         for i, ((key, heading, _), w) in enumerate(zip(TABLE_COLUMNS, col_in)):
             table.columns[i].width = Inches(w)
@@ -210,27 +509,28 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
             for r, row in enumerate(page, start=1):
                 table.cell(r, i).text = row[key]
         for r in range(len(page) + 1):
-            table.rows[r].height = Inches(0.3)
+            table.rows[r].height = Inches(0.34)
             for i in range(len(TABLE_COLUMNS)):
                 cell = table.cell(r, i)
                 cell.margin_top = cell.margin_bottom = Inches(0.04)
                 for para in cell.text_frame.paragraphs:
-                    para.font.size = Pt(11 if r == 0 else 10)
+                    para.font.size = Pt(13 if r == 0 else 12)
                     para.font.bold = r == 0
 
     # sources
     items = d.sources or ["No projects in view."]
-    per = 12
+    per = 10
     groups = [items[i:i + per] for i in range(0, len(items), per)]
     for n, group in enumerate(groups, start=1):
         slide = content_slide("Sources" + (f" ({n} of {len(groups)})" if len(groups) > 1 else ""),
-                              "Every project's source document, as cited in the data")
-        frame = slide.shapes.add_textbox(left, Inches(1.5), width, Inches(5.3)).text_frame
+                              "Every project's source document, as cited in the data",
+                              d.notes([*group, CREDITS], "The sources of the projects in view."))
+        frame = slide.shapes.add_textbox(left, top, width, height).text_frame
         frame.word_wrap = True
         for i, doc in enumerate([*group, *([CREDITS] if n == len(groups) else [])]):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             para.text = ("• " if doc != CREDITS else "") + doc
-            para.font.size = Pt(13 if doc != CREDITS else 11)
+            para.font.size = Pt(16 if doc != CREDITS else 14)
             para.space_after = Pt(6)
 
     out = io.BytesIO()
@@ -259,17 +559,18 @@ def _table_figure(header: list[str], columns: list[list[str]], widths: list[floa
     return fig
 
 
-def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None) -> bytes:
-    """The briefing as one PDF of 16:9 pages: title, map, charts, project tables and sources."""
+def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None,
+              slides: tuple[str, ...] = SLIDES, base_url: str = "") -> bytes:
+    """The briefing as one PDF of 16:9 pages: title, map, charts, project tables and sources (``slides`` chosen)."""
     from pypdf import PdfReader, PdfWriter  # only needed when a PDF pack is asked for
 
-    d = deck(dataset, rendered, date)
+    d = deck(dataset, rendered, date, slides, base_url)
     pages: list[go.Figure] = []
 
     cover = go.Figure()
     cover.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), template="plotly_white",
                         font=dict(family=FONT, color=INK))
-    for y, text, size, colour in ((0.66, d.title, 40, INK), (0.52, d.filters, 24, INK),
+    for y, text, size, colour in ((0.66, d.title, 34, INK), (0.52, d.filters, 24, INK),
                                   (0.44, long_date(d.date), 20, MUTED), (0.37, d.numbers, 18, MUTED)):
         cover.add_annotation(text=html_escape(text), x=0.03, xanchor="left", y=y, xref="paper", yref="paper",
                              showarrow=False, font=dict(size=size, color=colour), align="left")
@@ -279,8 +580,8 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
         pages.append(chart_figure(dataset, rendered, chart, d.date))
 
     widths = [share for _, _, share in TABLE_COLUMNS]
-    chars = {key: share * 1550 / 7.4 for key, _, share in TABLE_COLUMNS}  # 13 px text on a 1600 px page
-    groups = paginate(d.rows, chars, max_lines=38, row_padding=0.8)
+    chars = {key: share * 900 / 8.0 for key, _, share in TABLE_COLUMNS}  # 14 px text on a 960 px page
+    groups = paginate(d.rows, chars, max_lines=17, row_padding=0.8) if "projects" in d.slides else []
     for n, group in enumerate(groups, start=1):
         label = f"Projects in view ({n} of {len(groups)})" if len(groups) > 1 else "Projects in view"
         note = d.table_note
@@ -295,7 +596,7 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
         pages.append(_page(fig, label, note, d.date, dataset))
 
     items = d.sources or ["No projects in view."]
-    per = 14
+    per = 8
     groups_s = [items[i:i + per] for i in range(0, len(items), per)]
     for n, group in enumerate(groups_s, start=1):
         rows = [*group, *([CREDITS] if n == len(groups_s) else [])]

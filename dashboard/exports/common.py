@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import json
 from dataclasses import dataclass
 
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.charts import CHARTS
-from dashboard.model.dataset import Dataset
-from dashboard.model.filters import FilterState, file_tag
+from dashboard.model.dataset import Dataset, Index
+from dashboard.model.filters import MAX_VALUES, FilterState, Ignored, file_tag
 
 #: every (name, format) an export answers, e.g. ("map", "png") for /export/map.png
 KINDS: frozenset[tuple[str, str]] = frozenset(
     {(c.name, f) for c in CHARTS.values() for f in c.formats}
-    | {("briefing", "pptx"), ("briefing", "pdf"), ("projects", "csv"), ("projects", "xlsx")}
+    | {("briefing", "pptx"), ("briefing", "pdf"), ("briefing", "docx"), ("projects", "csv"), ("projects", "xlsx")}
 )
 MIMETYPES: dict[str, str] = {
     "png": "image/png",
     "svg": "image/svg+xml",
     "pdf": "application/pdf",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "html": "text/html; charset=utf-8",
@@ -87,6 +89,35 @@ def split_name(name: str) -> tuple[str, str]:
     if not dot or (stem, fmt.lower()) not in KINDS:
         raise NotFound(f"No export called {name[:80]!r}. Exports: " + ", ".join(sorted(f"{s}.{f}" for s, f in KINDS)))
     return stem, fmt.lower()
+
+
+def suggestion(param: str, value: str, index: Index) -> str | None:
+    """The valid value of filter ``param`` nearest to ``value`` (countries and cities also by name), or None."""
+    spellings: dict[str, str] = {}
+    for valid in index.choices.values.get(param, ()):
+        spellings.setdefault(valid.lower(), valid)
+        if param in ("country", "city"):
+            name = index.display(param, valid)
+            spellings.setdefault(name.lower(), name)
+    near = difflib.get_close_matches(value.strip().lower(), list(spellings), n=1, cutoff=0.6)
+    return spellings[near[0]] if near else None
+
+
+def refusal(ignored: list[Ignored], index: Index) -> str:
+    """Plain words for filter values an export cannot honour, e.g. "unknown sector 'Watr' — did you mean 'Water'?"."""
+    parts = []
+    for item in ignored:
+        if item.more:
+            parts.append(f"too many {item.param} values: {item.more} past the first {MAX_VALUES}")
+            continue
+        near = suggestion(item.param, item.value, index)
+        if near:
+            parts.append(f"unknown {item.param} {item.value[:60]!r} — did you mean {near!r}?")
+        else:
+            valid = [index.display(item.param, v) for v in index.choices.values.get(item.param, ())]
+            hint = f" (one of: {', '.join(valid)})" if 0 < len(valid) <= 12 else ""
+            parts.append(f"unknown {item.param} {item.value[:60]!r}{hint}")
+    return "; ".join(parts)
 
 
 def script_json(value: object) -> str:

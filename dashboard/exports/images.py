@@ -47,11 +47,52 @@ RENDER_TIMEOUT = 60.0  # seconds for one image
 
 @dataclass(frozen=True)
 class Size:
-    """Pixels of the figure and the factor the image is scaled by (PNG pixels = width x scale)."""
+    """Pixels of the figure and the factor the image is scaled by (PNG pixels = width x scale).
 
-    width: int = 1600
-    height: int = 900
-    scale: float = 1.0
+    The default, 960 x 540 at scale 2 (a 1920 x 1080 PNG), makes one CSS pixel one point when the
+    image fills a 16:9 slide (13.33 in): the figure's 14 px minimum text reads at 14 pt on a projector.
+    """
+
+    width: int = 960
+    height: int = 540
+    scale: float = 2.0
+
+
+#: the smallest text in an exported figure, in CSS pixels (14 pt on a full-width 16:9 slide at the default size)
+MIN_TEXT = 14
+#: the keys of a figure's font settings
+FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont"})
+
+
+def _raise_fonts(node: object, floor: float) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in FONT_KEYS and isinstance(value, dict):
+                size = value.get("size")
+                if isinstance(size, (int, float)) and not isinstance(size, bool) and size < floor:
+                    value["size"] = floor
+            if isinstance(value, (dict, list)):
+                _raise_fonts(value, floor)
+    elif isinstance(node, list):
+        for value in node:
+            if isinstance(value, (dict, list)):
+                _raise_fonts(value, floor)
+
+
+def legible(fig: go.Figure, floor: float = MIN_TEXT) -> go.Figure:
+    """A copy of ``fig`` whose every text (axes, values, legend, annotations, tables) is at least ``floor`` px.
+
+    The map's city names are left as they are: their places were worked out for their size (an image's
+    names are laid out again for its size by `sized`; a page's are picked in the browser).
+    """
+    spec = fig.to_plotly_json()
+    layout = spec.setdefault("layout", {})
+    font = layout.setdefault("font", {})
+    font["size"] = max(font.get("size") or 12, floor)  # plotly's default is 12
+    # the map's names keep the size their layout was worked out for (here, or in the browser from layout.meta)
+    _raise_fonts([t for t in spec.get("data", []) if t.get("name") != figures.LABEL_TRACE], floor)
+    _raise_fonts({k: v for k, v in layout.items() if k != "meta"}, floor)
+    return go.Figure(spec, _validate=False)
 
 
 #: what a request may ask for; anything else answers 400 saying these bounds
@@ -115,14 +156,14 @@ def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None,
         out.update_layout(legend=dict(orientation="h", traceorder="normal", x=0, xanchor="left", y=0, yanchor="top",
                                       font=dict(size=14)))
     elif chart == "timeline":
-        out.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.08, yanchor="top", font=dict(size=13)))
+        out.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.1, yanchor="top", font=dict(size=14)))
     else:
         out.update_layout(margin_l=24)
     if source:
         out.add_annotation(text=html_escape(source), xref="paper", yref="paper", x=0, xanchor="left", y=0,
                            yanchor="bottom", yshift=-(bottom - 10), showarrow=False, align="left",
-                           font=dict(size=12, color=MUTED))
-    return out
+                           font=dict(size=MIN_TEXT, color=MUTED))
+    return legible(out)
 
 
 def chart_figure(dataset: Dataset, rendered: Rendered, chart: str, date=None, framed: bool = True) -> go.Figure:

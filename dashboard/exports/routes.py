@@ -48,16 +48,21 @@ def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
     def query() -> str:
         return request.query_string.decode("utf-8", errors="replace")
 
+    def live_base() -> str:
+        """The dashboard's own address, for the live-view link in a deck's speaker notes."""
+        return request.host_url.rstrip("/") + app.get_relative_path("/")
+
     @server.route(f"{prefix}export/<name>", endpoint="usascp_export", methods=["GET"])
     def export_file(name: str):
         try:
             chart, kind = split_name(name)
             size = ({k: request.args[k] for k in ("width", "height", "scale") if k in request.args}
                     if chart in CHARTS and kind in IMAGE_FORMATS else {})
-            content, mimetype, filename = export(source.dataset, kind, chart, query(), **size)
+            content, mimetype, filename = export(source.dataset, kind, chart, query(), base_url=live_base(), **size)
         except ExportError as exc:
             return _message(exc)
-        response = Response(content, mimetype=mimetype)
+        # content_type, not mimetype: Flask would add a second charset to 'text/csv; charset=utf-8'
+        response = Response(content, content_type=mimetype)
         # the name is built on the server from the validated filters: letters, digits, '-' and '.'
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         response.headers["Cache-Control"] = "no-cache"

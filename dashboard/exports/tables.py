@@ -1,5 +1,7 @@
 """The projects in view as CSV (UTF-8 with a BOM, for Excel) and XLSX, safe to open in a spreadsheet.
 
+Both carry a numeric ``Year`` beside the announcement date; in the XLSX a full date (YYYY-MM-DD)
+is a real Excel date, while a year or a year-month stays as the source wrote it.
 Every text cell that a spreadsheet could read as a formula — one beginning with ``=``,
 ``+``, ``-``, ``@``, a tab, a carriage return or NUL — is prefixed with ``'`` (OWASP's
 CSV-injection guidance). Numbers and dates are written as they are.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import re
 
 from dashboard.exports.common import PRODUCT, source_line
 from dashboard.model.dataset import Dataset
@@ -20,8 +23,8 @@ from dashboard.vocab import FORMULA_PREFIXES
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("project_id", "Project ID"), ("title", "Project"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"),
     ("us_cities", "U.S. cities"), ("countries", "Countries"), ("lead_agency", "Lead agency"),
-    ("partners", "Partners"), ("status", "Status"), ("announced", "Announced"), ("description", "Description"),
-    ("source", "Source"),
+    ("partners", "Partners"), ("status", "Status"), ("announced", "Announced"), ("year", "Year"),
+    ("description", "Description"), ("source", "Source"),
 )
 FORMULA_STARTS = FORMULA_PREFIXES  # = + - @ tab CR NUL, the validator's list
 
@@ -33,12 +36,31 @@ def neutralise(value: object) -> object:
     return value
 
 
+FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def announced_value(text: str) -> _dt.date | str:
+    """A full ISO date as a date (so a spreadsheet sorts and filters it); a year or year-month as written."""
+    if FULL_DATE.fullmatch(text or ""):
+        try:
+            return _dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    return text
+
+
+def year_of(text: str) -> int | str:
+    """The year of an announcement date ('2021-12' -> 2021), or '' when it has none."""
+    match = re.match(r"\d{4}", text or "")
+    return int(match.group()) if match else ""
+
+
 def records(dataset: Dataset, rendered: Rendered) -> list[list[object]]:
     """One row per project in view (all of them: the page lists only the first few hundred), in COLUMNS order."""
     descriptions = dict(zip(rendered.selection.projects["project_id"], rendered.selection.projects["description"]))
     rows = []
     for row in project_rows(dataset, rendered.selection):
-        full = {**row, "description": descriptions.get(row["project_id"], "")}
+        full = {**row, "description": descriptions.get(row["project_id"], ""), "year": year_of(row["announced"])}
         rows.append([neutralise(full.get(key, "")) for key, _ in COLUMNS])
     return rows
 
@@ -70,11 +92,15 @@ def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     ws = wb.active
     ws.title = "Projects"
     ws.append([label for _, label in COLUMNS])
+    announced = [key for key, _ in COLUMNS].index("announced")
     for row in records(dataset, rendered):
+        row[announced] = announced_value(row[announced])
         ws.append([cell(v) for v in row])
+        if isinstance(row[announced], _dt.date):
+            ws.cell(row=ws.max_row, column=announced + 1).number_format = "yyyy-mm-dd"
     for c in ws[1]:
         c.font = Font(bold=True)
-    widths = {"Project ID": 24, "Project": 44, "Description": 60, "Source": 60, "Partners": 36}
+    widths = {"Year": 8, "Project ID": 24, "Project": 44, "Description": 60, "Source": 60, "Partners": 36}
     for i, (_, label) in enumerate(COLUMNS, start=1):
         letter = ws.cell(row=1, column=i).column_letter
         ws.column_dimensions[letter].width = widths.get(label, 18)

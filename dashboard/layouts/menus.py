@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.charts import CHARTS
+from dashboard.charts import BRIEFING_SLIDES, CHARTS
 from dashboard.ids import ids
 
 #: what each format's link says, and how a screen reader hears the file
 FORMAT_NAMES = {"png": ("PNG", "a PNG image"), "svg": ("SVG", "an SVG image"), "pdf": ("PDF", "PDF"),
-                "html": ("Offline HTML", "a file that works offline")}
+                "html": ("Offline HTML", "a file that works offline"),
+                "pptx": ("PowerPoint", "a PowerPoint slide with an editable chart")}
 #: (group, ((link text, export name, what it is, for a screen reader), ...)): the briefing pack, each chart
 #: of the registry in the formats it offers, and the data
 EXPORT_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Briefing pack", (("PowerPoint", "briefing.pptx", "the briefing pack as PowerPoint"),
-                       ("PDF", "briefing.pdf", "the briefing pack as PDF"))),
+                       ("PDF", "briefing.pdf", "the briefing pack as PDF"),
+                       ("Word note", "briefing.docx", "a one-page briefing note as Word"))),
     *((chart.menu_label, tuple((FORMAT_NAMES[fmt][0], f"{chart.name}.{fmt}",
                                 f"the {chart.menu_label.lower()} as {FORMAT_NAMES[fmt][1]}")
                                for fmt in chart.formats))
@@ -29,17 +31,30 @@ EXPORT_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 )
 
 
-def export_href(name: str, search: str) -> str:
+#: the briefing packs the slide checkboxes apply to
+PACKS = ("briefing.pptx", "briefing.pdf")
+#: what each slide's checkbox says
+SLIDE_LABELS = {**{name: chart.menu_label.removesuffix(" chart") for name, chart in CHARTS.items()},
+                "projects": "Projects table"}
+
+
+def export_href(name: str, search: str, slides: list[str] | tuple[str, ...] | None = None) -> str:
+    """The link to export ``name`` for ``search``; a briefing pack's also names the ``slides`` ticked (when
+    they are not all of them; none ticked is the whole pack)."""
+    chosen = [s for s in BRIEFING_SLIDES if s in (slides or ())]
+    if name in PACKS and chosen and len(chosen) < len(BRIEFING_SLIDES):
+        search = f"{search}{'&' if search else '?'}slides={','.join(chosen)}"
     return f"export/{name}{search}"
 
 
-def export_links(search: str) -> list:
-    """The menu's groups of links, each carrying ``search`` (the page's canonical filter query)."""
+def export_links(search: str, slides: list[str] | tuple[str, ...] | None = None) -> list:
+    """The menu's groups of links, each carrying ``search`` (the page's canonical filter query) and, for the
+    briefing packs, the ``slides`` ticked."""
     return [
         html.Div(className="export-group", children=[
             html.Span(group, className="export-group-title"),
             html.Ul(className="export-list", children=[
-                html.Li(html.A(text, href=export_href(name, search), className="export-link",
+                html.Li(html.A(text, href=export_href(name, search, slides), className="export-link",
                                **{"data-label": what, "aria-label": f"Download {what}"}))
                 for text, name, what in links
             ]),
@@ -53,6 +68,11 @@ def export_menu() -> html.Details:
         html.Summary("Export", className="button subtle menu-button"),
         html.Div(className="menu-panel", children=[
             html.P("Files for the filters on screen:", className="menu-note"),
+            html.Fieldset(className="export-slides", children=[
+                html.Legend("Slides in the briefing pack", className="export-group-title"),
+                dcc.Checklist(id=ids.EXPORT_SLIDES, value=list(BRIEFING_SLIDES), inline=True,
+                              options=[{"label": SLIDE_LABELS[s], "value": s} for s in BRIEFING_SLIDES]),
+            ]),
             html.Div(export_links(""), id=ids.EXPORT_LINKS),
             html.P(id=ids.EXPORT_STATUS, className="export-status", role="status", **{"aria-live": "polite"}),
         ]),
