@@ -17,6 +17,7 @@ from dashboard.__main__ import main
 from dashboard.app import create_app
 from dashboard.data.source import DataSource
 from dashboard.ids import ids
+from dashboard.layouts.banner import NO_DATA_TEXT, VISITOR_NOTE
 from dashboard.model import render as render_module
 from dashboard.testing import children, filter_body, outputs_of
 from tests.conftest import FIXTURES, data_folder, touch_later
@@ -177,7 +178,7 @@ def test_auth_misconfiguration_refuses_to_start(demo, monkeypatch):
 
 def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     folder = data_folder(tmp_path)
-    source = DataSource(folder, poll_seconds=0)
+    source = DataSource(folder, poll_seconds=0, quiet_seconds=0)
     app = create_app(source)
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
@@ -195,26 +196,60 @@ def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     touch_later(csv_path)
     assert projects_shown() == 4
     health = client.get("/healthz").get_json()
-    assert health["version"] == 2 and health["counts"]["projects"] == 4
+    assert health["version"] == source.version and health["counts"]["projects"] == 4
     csv_path.write_bytes((FIXTURES / "bad_date" / "projects.csv").read_bytes())
     touch_later(csv_path)
     assert projects_shown() == 4  # the last good data
     health = client.get("/healthz")
     assert health.status_code == 200 and health.get_json()["rejected_update"]["error_count"] == 1
     assert "not a date" not in health.get_data(as_text=True)  # public: counts, not the data's text
-    banner = client.post("/_dash-update-component", json={
+    banner = _poll_banner(client, source.version)
+    assert banner.status_code == 200
+    # sign-in is off: a visitor sees only a neutral note, never file, line or the data's text
+    assert VISITOR_NOTE in banner.get_data(as_text=True) and "projects.csv:" not in banner.get_data(as_text=True)
+    assert "projects.csv:" not in client.get("/_dash-layout").get_data(as_text=True)
+
+
+def _poll_banner(client, version: str, headers: dict | None = None):
+    return client.post("/_dash-update-component", headers=headers or {}, json={
         "output": "..data-banner.children...data-banner.hidden..",
         "outputs": [{"id": ids.DATA_BANNER, "property": "children"}, {"id": ids.DATA_BANNER, "property": "hidden"}],
         "inputs": [{"id": ids.DATA_POLL, "property": "n_intervals", "value": 1}],
-        "state": [{"id": ids.DATA_VERSION, "property": "data", "value": 2}], "changedPropIds": [f"{ids.DATA_POLL}.n_intervals"]})
-    assert banner.status_code == 200 and "Data update rejected" in banner.get_data(as_text=True)
+        "state": [{"id": ids.DATA_VERSION, "property": "data", "value": version}],
+        "changedPropIds": [f"{ids.DATA_POLL}.n_intervals"]})
 
 
-def test_healthz_is_503_without_valid_data(tmp_path):
-    client = create_app(DataSource(data_folder(tmp_path, "bad_date"), poll_seconds=0)).server.test_client()
+def test_signed_in_staff_see_the_rejection_details(tmp_path, monkeypatch):
+    import base64
+
+    users = tmp_path / "users"
+    users.write_text("analyst:correct horse\n")
+    monkeypatch.setenv("USASCP_AUTH", "basic")
+    monkeypatch.setenv("USASCP_BASIC_AUTH_FILE", str(users))
+    folder = data_folder(tmp_path)
+    source = DataSource(folder, poll_seconds=0, quiet_seconds=0)
+    client = create_app(source).server.test_client()
+    (folder / "projects.csv").write_bytes((FIXTURES / "bad_date" / "projects.csv").read_bytes())
+    touch_later(folder / "projects.csv")
+    auth = {"Authorization": "Basic " + base64.b64encode(b"analyst:correct horse").decode()}
+    text = _poll_banner(client, source.version, auth).get_data(as_text=True)
+    assert "Data update rejected" in text and "projects.csv:2:11" in text and VISITOR_NOTE not in text
+    assert "projects.csv:2:11" in client.get("/_dash-layout", headers=auth).get_data(as_text=True)
+
+
+def test_without_valid_data_callbacks_and_exports_answer_503(tmp_path):
+    client = create_app(DataSource(data_folder(tmp_path, "bad_date"), poll_seconds=0, quiet_seconds=0)).server.test_client()
     r = client.get("/healthz")
     assert r.status_code == 503 and r.get_json()["status"] == "no valid data"
-    assert client.get("/").status_code == 200  # the page still answers, showing the banner
+    assert client.get("/").status_code == 200  # the page still answers, saying the data is not available
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert NO_DATA_TEXT in layout and "0 project" not in layout and "projects.csv:" not in layout
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = client.post("/_dash-update-component", json=filter_body(deps, f"{ids.SECTOR}.value", {f"{ids.SECTOR}.value": ["Water"]}))
+    assert cb.status_code == 503 and cb.mimetype == "text/plain" and cb.get_data(as_text=True).strip() == NO_DATA_TEXT
+    for url in ("/export/projects.csv", "/export/projects.xlsx", "/export/map.html", "/embed/map"):
+        r = client.get(url)
+        assert r.status_code == 503 and NO_DATA_TEXT in r.get_data(as_text=True), url
 
 
 # ---------------------------------------------------------------- the production command
@@ -286,13 +321,13 @@ def test_any_failure_to_load_is_a_rejected_update(tmp_path, monkeypatch):
     from dashboard.data import source as source_module
 
     folder = data_folder(tmp_path)
-    src = DataSource(folder, poll_seconds=0)
+    src = DataSource(folder, poll_seconds=0, quiet_seconds=0)
     good = src.current
 
     def broken(_folder):
         raise PermissionError("no access")
 
-    monkeypatch.setattr(source_module, "load_dataset", broken)
+    monkeypatch.setattr(source_module, "load_files", broken)
     touch_later(folder / "projects.csv")
     assert src.current is good and "PermissionError" in src.rejected.errors[0]
 
