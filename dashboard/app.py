@@ -75,8 +75,8 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
         status, body = source.health()
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
-    security.install(app, settings)
-    security.guard_callbacks(app)  # before sign-in, whose check assumes a well-formed callback body
+    settings = security.install(app, settings)
+    security.guard_callbacks(app, settings)  # before sign-in, whose check assumes a well-formed callback body
     auth.install(app)
     compress.install(app.server)  # static files compressed once and kept; callback JSON per response
     return app
