@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import socket
@@ -19,6 +20,7 @@ from dashboard.data.source import DataSource
 from dashboard.ids import ids
 from dashboard.layouts.banner import NO_DATA_TEXT, VISITOR_NOTE
 from dashboard.model import render as render_module
+from dashboard.server.security import configure_logging
 from dashboard.testing import children, filter_body, outputs_of
 from tests.conftest import FIXTURES, data_folder, touch_later
 
@@ -127,6 +129,22 @@ def test_forced_errors_show_no_traceback(demo, monkeypatch):
     assert missing.status_code == 404 and b"Page not found" in missing.data and b"Traceback" not in missing.data
 
 
+@pytest.mark.parametrize("opener", ["[", '{"a":', '{"output": "x", "inputs": [{"value": '])
+def test_deeply_nested_bodies_are_a_400_not_a_500(client, caplog, opener):
+    closer = {"[": "]", '{"a":': "}", '{"output": "x", "inputs": [{"value": ': "}]}"}[opener]
+    raw = opener * 1000 + "1" + closer * 1000  # ~1,000 levels: json.loads itself gives up (RecursionError)
+    r = client.post("/_dash-update-component", data=raw, content_type="application/json")
+    assert r.status_code == 400 and "more than 64 levels deep" in r.get_json()["message"]
+    assert b"Traceback" not in r.data and "Traceback" not in caplog.text
+
+
+def test_depth_limit_counts_brackets_outside_strings_only():
+    from dashboard.server.security import json_too_deep
+
+    assert not json_too_deep(json.dumps({"a": "[" * 500, "b": ['\\"{' * 100]}).encode(), 64)
+    assert not json_too_deep(b"[" * 64 + b"]" * 64, 64) and json_too_deep(b"[" * 65 + b"]" * 65, 64)
+
+
 def test_request_bodies_are_capped(client):
     r = client.post("/_dash-update-component", data=b"x" * (2 * 1024 * 1024), content_type="application/json")
     assert r.status_code == 413
@@ -137,6 +155,15 @@ def test_one_json_log_line_per_request(client, caplog):
     client.get("/healthz")
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "usascp.requests"]
     assert lines and lines[-1]["route"] == "/healthz" and lines[-1]["status"] == 200 and lines[-1]["ms"] >= 0
+
+
+def test_the_development_server_does_not_log_each_request_a_second_time(caplog):
+    configure_logging()
+    caplog.set_level("INFO")
+    werkzeug = logging.getLogger("werkzeug")
+    werkzeug.info('%s - - [%s] %s\n', "127.0.0.1", "02/Dec/2026 01:41:39", '"GET /healthz HTTP/1.1" 200 -')
+    werkzeug.info(" * Running on %s", "http://127.0.0.1:8050")
+    assert [r.getMessage() for r in caplog.records if r.name == "werkzeug"] == [" * Running on http://127.0.0.1:8050"]
 
 
 # ---------------------------------------------------------------- sign-in
@@ -261,26 +288,61 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def test_serve_runs_gunicorn_workers(tmp_path):
+def _serve(tmp_path, workers: int = 2):
+    """`python -m dashboard serve` on a free loopback port, once /healthz answers: (process, port, first health)."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--workers", "2", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--port", str(port),
                              "--data-dir", str(data_folder(tmp_path))], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
+    deadline, body = time.time() + 60, None
+    while time.time() < deadline and body is None and proc.poll() is None:
+        try:
+            body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+        except OSError:
+            time.sleep(0.3)
+    return proc, port, body
+
+
+def _stop(proc) -> tuple[str, str]:
+    os.killpg(proc.pid, 15)
+    out, err = proc.communicate(timeout=30)
+    return out.decode(errors="replace"), err.decode(errors="replace")
+
+
+def test_serve_runs_gunicorn_workers(tmp_path):
+    proc, port, body = _serve(tmp_path)
     try:
-        deadline, body = time.time() + 60, None
-        while time.time() < deadline and body is None:
-            try:
-                body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
-            except OSError:
-                time.sleep(0.3)
         assert body and body["counts"]["projects"] == 3
         assert len(children(proc.pid)) == 2
-        # any worker answers any request the same way
+        # any worker answers any request the same way, and names the data by the same version
         pages = {urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=10).read() for _ in range(6)}
         assert len(pages) == 1
+        versions = {json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).read())["version"]
+                    for _ in range(6)}
+        assert versions == {body["version"]}
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=20)
+        _, err = _stop(proc)
+    # one log line per request (not one from us and another from a second handler)
+    lines = [line for line in err.splitlines() if '"route": "/_dash-layout"' in line]
+    assert len(lines) == 6, err[-3000:]
+
+
+def test_idle_connections_do_not_block_the_server(tmp_path):
+    """Two clients that connect and send nothing (a browser's preconnect) used to hold both sync workers."""
+    proc, port, body = _serve(tmp_path)
+    idle = []
+    try:
+        assert body is not None
+        for _ in range(2):
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        time.sleep(0.5)  # let the workers take the idle connections
+        # not a speed check: with the connections held, /healthz did not answer at all within 5 s
+        answer = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+        assert answer["status"] == "ok"
+    finally:
+        for sock in idle:
+            sock.close()
+        _stop(proc)
 
 
 # ---------------------------------------------------------------- review findings, kept fixed
