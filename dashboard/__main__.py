@@ -1,7 +1,8 @@
-"""The command line: run (default), serve, validate, geocode, synth, export, countries.
+"""The command line: run (default), serve, validate, publish, geocode, synth, export, countries.
 
     python -m dashboard                       serve the dashboard at http://127.0.0.1:8050
     python -m dashboard validate              check the data files, print counts or every error
+    python -m dashboard publish --from DIR    validate new files and swap them in for a running server
     python -m dashboard geocode "Hillsboro, OR, US" [--add --id ID --name NAME]
     python -m dashboard export --format pptx --sector Water -o water.pptx
     python -m dashboard export --format docx --sector Water        (the one-page briefing note)
@@ -21,15 +22,23 @@ from urllib.parse import urlencode
 from dashboard import DEFAULT_DATA_DIR
 from dashboard.app import create_app
 from dashboard.charts import CHARTS
-from dashboard.data import DataError, load_dataset
+from dashboard.config import Settings
+from dashboard.data import CITIES_FILE, PROJECTS_FILE, DataError, load_dataset
 from dashboard.data.cities_file import add_feature, feature_for
 from dashboard.data.files import write_atomic
 from dashboard.data.gazetteer import geocode, write_countries
+from dashboard.data.read import load_files
 from dashboard.data.source import DataSource
 from dashboard.data.synth import write_synthetic
 from dashboard.exports import BadRequest, ExportError, NotFound, export
+from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FILTERS
 from dashboard.server.security import configure_logging
+
+#: gunicorn's threaded workers: a slow or idle client holds one thread, not the whole worker
+SERVE_THREADS = 4
+#: seconds an idle keep-alive connection is kept open
+SERVE_KEEP_ALIVE = 5
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
@@ -55,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check the data files; exit 1 listing every error")
     _data_dir_arg(val)
+
+    pub = sub.add_parser("publish", help="validate a new pair of data files and swap them in atomically "
+                                         "(the way to update a running server)")
+    pub.add_argument("--from", dest="from_dir", type=Path, required=True,
+                     help="folder holding the new cities.geojson and projects.csv")
+    _data_dir_arg(pub)
 
     geo = sub.add_parser("geocode", help="look a city up in the offline gazetteer (and optionally add it)")
     geo.add_argument("query", help="'Name[, state][, country]', e.g. 'Hillsboro, OR, US' or 'Chonburi, Thailand'")
@@ -110,6 +125,62 @@ def cmd_validate(args) -> int:
     print(f"  city pairs:        {c['city_pairs']}")
     print(f"  sectors in use:    {c['sectors']}")
     print(f"  countries:         {c['countries']}")
+    return 0
+
+
+def _describe_change(old: Dataset | None, new: Dataset) -> list[str]:
+    """Lines saying how the counts and the cities and projects changed from ``old`` to ``new``."""
+    lines = []
+    before = old.counts() if old is not None else {}
+    for key, label in (("cities", "cities"), ("projects", "projects"), ("city_pairs", "city pairs"),
+                       ("sectors", "sectors in use"), ("countries", "countries")):
+        b, a = before.get(key), new.counts()[key]
+        delta = "" if b is None or a == b else f" ({a - b:+d})"
+        lines.append(f"  {label + ':':<17} {'-' if b is None else b} -> {a}{delta}")
+    if old is not None:
+        for label, frame, key in (("cities", "cities", "city_id"), ("projects", "projects", "project_id")):
+            o, n = getattr(old, frame), getattr(new, frame)
+            added, removed = set(n[key]) - set(o[key]), set(o[key]) - set(n[key])
+            common = sorted(set(n[key]) & set(o[key]))
+            cols = [c for c in o.columns if c in n.columns and c not in ("geometry", "line")]
+            changed = sum(1 for k in common if not o.loc[k, cols].equals(n.loc[k, cols]))
+            lines.append(f"  {label}: {len(added)} added, {len(removed)} removed, {changed} changed")
+    return lines
+
+
+def cmd_publish(args) -> int:
+    """Validate the files in --from in full, then swap them into --data-dir (each written beside and renamed)."""
+    src, dest = Path(args.from_dir), Path(args.data_dir)
+    if src.resolve() == dest.resolve():
+        print("error: --from must be another folder than the data folder it replaces", file=sys.stderr)
+        return 2
+    if not dest.is_dir():
+        print(f"error: the data folder {dest} does not exist", file=sys.stderr)
+        return 2
+    try:
+        new, digest, blobs = load_files(src)
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        print(f"nothing was published; {dest} is unchanged", file=sys.stderr)
+        return 1
+    try:
+        old, old_digest, _ = load_files(dest)
+    except DataError:
+        old, old_digest = None, None
+    for w in new.warnings:
+        print(w)
+    if digest == old_digest:
+        print(f"no change: {dest} already holds these files (data version {digest[:12]})")
+        return 0
+    # cities first: new projects may name new cities, and a server reads nothing until both have settled
+    for name in (CITIES_FILE, PROJECTS_FILE):
+        write_atomic(dest / name, blobs[name])
+    print(f"published {src} to {dest} (data version {digest[:12]})")
+    if old is None:
+        print("  the files it replaced did not validate")
+    print("\n".join(_describe_change(old, new)))
+    quiet = Settings.from_env().quiet_seconds
+    print(f"a running server loads it once the files have been unchanged for {quiet:g} s (USASCP_QUIET_SECONDS)")
     return 0
 
 
@@ -184,20 +255,37 @@ def cmd_export(args) -> int:
 
 
 def serve_command(args) -> list[str]:
-    """The gunicorn command line `serve` runs."""
-    return [sys.executable, "-m", "gunicorn", "--workers", str(max(1, args.workers)), "--bind", f"{args.host}:{args.port}",
-            "--timeout", "120", "--graceful-timeout", "20", "dashboard.app:server"]
+    """The gunicorn command line `serve` runs: threaded workers, so an idle or slow client holds a thread, not a worker."""
+    return [sys.executable, "-m", "gunicorn", "--workers", str(max(1, args.workers)),
+            "--worker-class", "gthread", "--threads", str(SERVE_THREADS), "--keep-alive", str(SERVE_KEEP_ALIVE),
+            "--bind", f"{args.host}:{args.port}", "--timeout", "120", "--graceful-timeout", "20",
+            "dashboard.app:server"]
+
+
+def _source(data_dir: Path, watch: bool = True) -> DataSource:
+    settings = Settings.from_env({**os.environ, "USASCP_DATA_DIR": str(data_dir)})
+    return DataSource(data_dir, watch=watch, quiet_seconds=settings.quiet_seconds, snapshot_dir=settings.snapshot_folder)
+
+
+def _refuse_without_data(source: DataSource) -> bool:
+    """True (after printing why) if there is nothing to serve; a warning if the snapshot stands in for the files."""
+    if source.current is None:
+        print("\n".join(["the data files do not validate and there is no last-good snapshot; nothing was loaded:",
+                         *source.rejected.errors]), file=sys.stderr)
+        return True
+    if source.rejected:
+        print("\n".join([f"warning: the data files do not validate; serving the last-good snapshot "
+                         f"(data version {source.version}) until they are fixed:", *source.rejected.errors]),
+              file=sys.stderr)
+    return False
 
 
 def cmd_serve(args) -> int:
-    try:
-        load_dataset(args.data_dir)  # say what is wrong now, rather than serve a 503
-    except DataError as exc:
-        print(exc, file=sys.stderr)
+    if _refuse_without_data(_source(Path(args.data_dir), watch=False)):  # say what is wrong now, rather than serve a 503
         return 1
     env = {**os.environ, "USASCP_DATA_DIR": str(Path(args.data_dir).resolve())}
     print(f"U.S.-ASEAN Smart Cities Partnership dashboard: http://{args.host}:{args.port}/ "
-          f"({args.workers} gunicorn workers)", flush=True)
+          f"({args.workers} gunicorn workers, {SERVE_THREADS} threads each)", flush=True)
     os.execvpe(sys.executable, serve_command(args), env)
     return 0  # not reached
 
@@ -217,9 +305,8 @@ def cmd_run(args) -> int:
             print("error: --debug is refused on a non-loopback host (the debugger would be reachable)", file=sys.stderr)
             return 2
     configure_logging()
-    source = DataSource(args.data_dir)  # follows edits to the files while it runs
-    if source.current is None:
-        print("\n".join(["the data files do not validate; nothing was loaded:", *source.rejected.errors]), file=sys.stderr)
+    source = _source(Path(args.data_dir))  # follows edits to the files while it runs
+    if _refuse_without_data(source):
         return 1
     app = create_app(source)
     print(f"U.S.-ASEAN Smart Cities Partnership dashboard: http://{args.host}:{args.port}/", flush=True)
@@ -230,13 +317,13 @@ def cmd_run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"run", "serve", "validate", "geocode", "countries", "synth", "export"}
+    commands = {"run", "serve", "validate", "publish", "geocode", "countries", "synth", "export"}
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # plain `python -m dashboard [--port N ...]` serves the app
     elif argv[0] not in commands and not argv[0].startswith("-"):
         parser.error(f"unknown command {argv[0]!r} (choose from {', '.join(sorted(commands))})")
     args = parser.parse_args(argv)
-    handler = {"run": cmd_run, "validate": cmd_validate, "geocode": cmd_geocode, "countries": cmd_countries,
+    handler = {"run": cmd_run, "validate": cmd_validate, "publish": cmd_publish, "geocode": cmd_geocode, "countries": cmd_countries,
                "synth": cmd_synth, "serve": cmd_serve, "export": cmd_export}[args.command]
     return handler(args)
 

@@ -10,9 +10,9 @@ from flask import Response
 from dashboard import PACKAGE_DIR
 from dashboard.callbacks import register_all
 from dashboard.config import Settings
-from dashboard.data.source import DataSource
+from dashboard.data.source import DataSource, NoValidData
 from dashboard.exports import common, routes
-from dashboard.layouts.banner import banner_area, data_banner
+from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner
 from dashboard.layouts.page import page
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FilterState
@@ -48,10 +48,13 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     """A Dash app serving ``data``; every script, style, font and map outline comes from the app itself.
 
     Given a `DataSource`, the app follows its files: each request sees the newest valid
-    dataset, and a rejected update is shown to staff in a banner and on /healthz. The app
-    owns its render cache, so two apps never share state.
+    dataset; a rejected update is counted on /healthz, detailed in the log and, with sign-in
+    on, in a banner for staff (visitors only ever see a neutral "may be out of date" note).
+    With no valid data at all, callbacks and exports answer 503. The app owns its render
+    cache, so two apps never share state.
     """
     source = data if isinstance(data, DataSource) else DataSource.fixed(data)
+    staff = auth.configured() != "none"  # with sign-in on, everyone who sees the page has signed in
     cache = RenderCache()
     app = Dash(
         __name__, title=TITLE, assets_folder=str(PACKAGE_DIR / "assets"), serve_locally=True,
@@ -69,29 +72,39 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     app.index_string = INDEX.replace("{%preloads%}", "\n        ".join(preloads))
 
     def layout():
-        """The page for the data in force (built once per data version and day), with the staff banner."""
-        dataset = source.dataset
+        """The page for the data in force (built once per data version and day) with the data banner,
+        or only a plain message when there is no valid data."""
+        dataset = source.current
+        banner, hidden = data_banner(source, source.version, staff)
+        if dataset is None:
+            return html.Div([banner_area(banner, hidden, source.version),
+                             html.Main(html.P(NO_DATA_TEXT), className="error-page")])
         date = common.today()
         body = cache.value(dataset, f"page-{date.isoformat()}",
                            lambda: page(dataset, cache.render(dataset, FilterState()), topojson_url, date))
-        banner, hidden = data_banner(source, source.version)
         return html.Div([banner_area(banner, hidden, source.version), body])
 
     app.layout = layout
-    register_all(app, source, cache)
+    register_all(app, source, cache, staff)
     routes.register(app, source, cache)  # /export/..., /embed/...
+
+    @app.server.errorhandler(NoValidData)
+    def no_data(_exc: NoValidData):
+        """Callbacks, exports and embeds without valid data: 503 and a plain message, never an empty dashboard."""
+        return Response(NO_DATA_TEXT + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "30"})
 
     @app.server.get("/healthz")
     def healthz():
         status, body = source.health()
-        if source.current is not None:
-            body["data_as_of"] = source.current.changed_on
-            body["newest_source"] = source.current.index.newest_source
+        served = source.current
+        if served is not None:
+            body["data_as_of"] = served.changed_on
+            body["newest_source"] = served.index.newest_source
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
     paths.install(app)  # robots.txt, real 404s, cache lifetimes
-    security.install(app, settings)
-    security.guard_callbacks(app)  # before sign-in, whose check assumes a well-formed callback body
+    settings = security.install(app, settings)
+    security.guard_callbacks(app, settings)  # before sign-in, whose check assumes a well-formed callback body
     auth.install(app)
     compress.install(app.server)  # static files compressed once and kept; callback JSON per response
     return app
@@ -104,6 +117,8 @@ def __getattr__(name: str):
         global server
         security.configure_logging()
         settings = Settings.from_env()
-        server = create_app(DataSource(settings.data_dir), settings).server
+        source = DataSource(settings.data_dir, quiet_seconds=settings.quiet_seconds,
+                            snapshot_dir=settings.snapshot_folder)
+        server = create_app(source, settings).server
         return server
     raise AttributeError(name)

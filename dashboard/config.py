@@ -1,4 +1,4 @@
-"""Settings from the environment, with safe defaults: data folder, request limits, framing, HSTS."""
+"""Settings from the environment, with safe defaults: data folder, snapshot, quiet period, request limits, framing, HSTS."""
 
 from __future__ import annotations
 
@@ -50,6 +50,17 @@ class Settings:
     script_hashes: tuple[str, ...] = field(default=())
     #: the folder holding cities.geojson and projects.csv ($USASCP_DATA_DIR)
     data_dir: Path = DEFAULT_DATA_DIR
+    #: where the last-good snapshot is kept ($USASCP_SNAPSHOT_DIR; None: a .snapshot folder in data_dir)
+    snapshot_dir: Path | None = None
+    #: seconds the data files must stay unchanged before a change is loaded ($USASCP_QUIET_SECONDS)
+    quiet_seconds: float = 2.0
+    #: deepest nesting of arrays and objects accepted in a callback body; deeper gets 400
+    max_json_depth: int = 64
+
+    @property
+    def snapshot_folder(self) -> Path:
+        """The snapshot folder in force."""
+        return self.snapshot_dir if self.snapshot_dir is not None else snapshot_folder(self.data_dir)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -59,4 +70,11 @@ class Settings:
             frame_ancestors=frame_ancestors(env.get("USASCP_FRAME_ANCESTORS", "")),
             hsts=env.get("USASCP_HSTS", "1") != "0",
             data_dir=Path(env.get("USASCP_DATA_DIR") or DEFAULT_DATA_DIR),
+            snapshot_dir=Path(env["USASCP_SNAPSHOT_DIR"]) if env.get("USASCP_SNAPSHOT_DIR") else None,
+            quiet_seconds=max(0.0, float(env.get("USASCP_QUIET_SECONDS") or 2.0)),
         )
+
+
+def snapshot_folder(data_dir: Path | str) -> Path:
+    """The default snapshot folder for a data folder: ``.snapshot`` beside the files."""
+    return Path(data_dir) / ".snapshot"

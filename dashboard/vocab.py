@@ -1,4 +1,4 @@
-"""The controlled vocabularies of the data files, defined once: sectors, statuses, regions, columns."""
+"""The controlled vocabularies of the data files, defined once: sectors, statuses, agencies, regions, columns."""
 
 from __future__ import annotations
 
@@ -20,6 +20,37 @@ SECTORS: tuple[str, ...] = tuple(SECTOR_COLOURS)
 STATUSES: tuple[str, ...] = ("planned", "announced", "active", "completed")
 
 REGIONS: tuple[str, ...] = ("ASEAN", "US")
+
+#: Lead agencies, spelled as the shipped projects.csv spells them. A row naming another agency is
+#: an error (it would be a separate bar beside the real one); a new agency is added here first.
+AGENCIES: tuple[str, ...] = (
+    "Department of State",
+    "Department of Transportation",
+    "Department of Commerce",
+    "National Science Foundation",
+    "Centers for Disease Control and Prevention",
+    "National Renewable Energy Laboratory",
+    "Pacific Northwest National Laboratory",
+)
+
+#: Other ways people write those agencies (compared ignoring case, spaces and punctuation): an error whose hint
+#: names the agency. Besides these, "Dept." is read as "Department" and a leading "U.S." is ignored.
+AGENCY_ALIASES: dict[str, str] = {
+    "Dept. of State": "Department of State",
+    "State Department": "Department of State",
+    "DOS": "Department of State",
+    "Dept. of Transportation": "Department of Transportation",
+    "DOT": "Department of Transportation",
+    "USDOT": "Department of Transportation",
+    "Dept. of Commerce": "Department of Commerce",
+    "Commerce Department": "Department of Commerce",
+    "DOC": "Department of Commerce",
+    "NSF": "National Science Foundation",
+    "CDC": "Centers for Disease Control and Prevention",
+    "Centers for Disease Control": "Centers for Disease Control and Prevention",
+    "NREL": "National Renewable Energy Laboratory",
+    "PNNL": "Pacific Northwest National Laboratory",
+}
 
 #: ASEAN member states (Timor-Leste joined as the eleventh member in October 2025).
 ASEAN_ISO3: frozenset[str] = frozenset(

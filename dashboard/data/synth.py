@@ -12,14 +12,9 @@ from pathlib import Path
 from dashboard.data.build import write_data
 from dashboard.data.cities_file import city_slug, feature_for
 from dashboard.data.gazetteer import largest_places
-from dashboard.vocab import SECTORS, STATUSES
+from dashboard.vocab import AGENCIES, SECTORS, STATUSES
 
 ASEAN_ISO2 = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN", "TL"]
-AGENCIES = [
-    "Department of State", "Department of Transportation", "Department of Commerce", "National Science Foundation",
-    "Centers for Disease Control and Prevention", "National Renewable Energy Laboratory",
-    "Pacific Northwest National Laboratory", "USAID", "U.S. Trade and Development Agency", "Department of Energy",
-]
 
 
 def synthetic_cities(n: int, us_share: float = 0.4) -> list[dict]:

@@ -8,9 +8,12 @@ import re
 
 from dashboard.data import _locate
 from dashboard.data.checks import SLUG, country_choices, normalise_keep_spaces, suggest
-from dashboard.data.gazetteer import load_countries, normalise
+from dashboard.data.gazetteer import distance_km, load_countries, normalise, positions
 from dashboard.data.issues import DataIssue
 from dashboard.vocab import CITY_PROPERTIES, FORMULA_PREFIXES, REGIONS
+
+#: a point further than this from its geonameid's gazetteer position is an error
+MAX_GAZETTEER_KM = 25.0
 
 
 def check_cities(text: str, label: str, issues: list[DataIssue]) -> list[dict]:
@@ -36,20 +39,57 @@ def check_cities(text: str, label: str, issues: list[DataIssue]) -> list[dict]:
     else:
         countries = load_countries()
         seen: dict[str, int] = {}
-        for i, feat in enumerate(doc["features"]):
-            rec = _check_city(i, feat, countries, seen, err)
-            if rec is not None:
-                records.append(rec)
+        checked = [(i, _check_city(i, feat, countries, seen, err)) for i, feat in enumerate(doc["features"])]
+        far = _check_gazetteer([(i, r) for i, r in checked if r is not None], err)
+        records = [r for i, r in checked if r is not None and i not in far]
     for path, message, value, hint, severity in pending:
         line, col = _locate.locate(text, path)
+        if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
+            message = f"{feature_label(doc['features'], path[1])}: {message}"
         issues.append(DataIssue(label, line, col, message, value, hint, severity))
     return records
+
+
+def feature_label(features: list, i: int) -> str:
+    """How an error names a feature: "city 'phuket' (feature 3)", or "feature 3" when it has no usable city_id."""
+    feat = features[i]
+    props = feat.get("properties") if isinstance(feat, dict) else None
+    cid = props.get("city_id") if isinstance(props, dict) else None
+    if isinstance(cid, str) and cid.strip():
+        return f"city {cid[:60]!r} (feature {i + 1})"
+    return f"feature {i + 1}"
+
+
+def _check_gazetteer(located: list[tuple[int, dict]], err) -> set[int]:
+    """Features whose point is more than `MAX_GAZETTEER_KM` from their geonameid's gazetteer position (errors),
+    and a warning for a geonameid the offline gazetteer does not hold."""
+    with_id = [(i, r) for i, r in located if r.get("geonameid") is not None]
+    if not with_id:
+        return set()
+    known = positions(r["geonameid"] for _, r in with_id)
+    far = set()
+    for i, r in with_id:
+        gid = r["geonameid"]
+        base = ("features", i)
+        if gid not in known:
+            err(base + ("properties", "geonameid"), "geonameid is not in the offline gazetteer, so the point was not checked",
+                gid, "look the city up with `python -m dashboard geocode` for its id", "warning")
+            continue
+        gname, glat, glon = known[gid]
+        km = distance_km(r["lon"], r["lat"], glon, glat)
+        if km > MAX_GAZETTEER_KM:
+            err(base + ("geometry", "coordinates"),
+                f"{r['name']} is {km:,.0f} km from where the gazetteer puts its geonameid {gid} ({gname})",
+                [r["lon"], r["lat"]],
+                f"the gazetteer has [{glon}, {glat}] (longitude, latitude); use that point, or correct the geonameid")
+            far.add(i)
+    return far
 
 
 def _check_city(i: int, feat: object, countries: dict, seen: dict[str, int], err) -> dict | None:
     base = ("features", i)
     if not isinstance(feat, dict) or feat.get("type") != "Feature":
-        err(base, f"feature {i + 1} is not a GeoJSON Feature", feat.get("type") if isinstance(feat, dict) else feat,
+        err(base, "not a GeoJSON Feature", feat.get("type") if isinstance(feat, dict) else feat,
             '{"type": "Feature", "geometry": {...}, "properties": {...}}')
         return None
     ok = True
@@ -101,6 +141,11 @@ def _check_city(i: int, feat: object, countries: dict, seen: dict[str, int], err
         elif iso3 and region != expected:
             err(where("region"), f"region does not match iso3 {iso3!r}", region, f"{iso3} is in region {expected!r}")
             ok = False
+    gid = props.get("geonameid")
+    if gid is not None and (not isinstance(gid, int) or isinstance(gid, bool) or gid <= 0):
+        err(where("geonameid"), "geonameid must be a GeoNames id (a whole number, no quotes)", gid,
+            "omit it, or take it from `python -m dashboard geocode`")
+        ok = False
     pilot = props.get("ascn_pilot")
     if "ascn_pilot" in props and not isinstance(pilot, bool):
         err(where("ascn_pilot"), "ascn_pilot must be true or false", pilot, "write true or false, without quotes")

@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard.data.checks import country_choices, formula_warning, suggest
 from dashboard.data.gazetteer import load_countries, normalise
 from dashboard.data.issues import DataIssue
-from dashboard.vocab import LIST_SEPARATOR, PROJECT_COLUMNS, PROJECT_REQUIRED_CELLS, PROJECT_TEXT_COLUMNS, SECTORS, STATUSES
+from dashboard.vocab import AGENCIES, AGENCY_ALIASES, LIST_SEPARATOR, PROJECT_COLUMNS, PROJECT_REQUIRED_CELLS, PROJECT_TEXT_COLUMNS, SECTORS, STATUSES
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -102,9 +102,13 @@ def _check_project(line: int, cells: dict[str, str], col: dict[str, int], cities
             ok = False
         else:
             seen[pid] = line
-    if "," in cells["lead_agency"]:
+    agency = cells["lead_agency"].strip()
+    if "," in agency:
         add(line, col["lead_agency"], "lead_agency: no commas", cells["lead_agency"],
-            "links list agencies separated by commas; write e.g. 'Department of State (Bureau X)'")
+            "one lead agency per row (links list agencies separated by commas); name the others in partners")
+        ok = False
+    elif agency and agency not in AGENCIES:
+        add(line, col["lead_agency"], "unknown lead_agency", cells["lead_agency"], agency_hint(agency))
         ok = False
     sector = cells["sector"]
     if sector.strip() and sector not in SECTORS:
@@ -159,6 +163,25 @@ def _check_project(line: int, cells: dict[str, str], col: dict[str, int], cities
     rec.update(asean_city_ids=asean, us_city_ids=us, countries=all_countries, listed_countries=tuple(listed),
                announced_date=pd.Timestamp(when), scope=scope, line=line)
     return rec
+
+
+def _agency_key(text: str) -> str:
+    text = re.sub(r"\bdept\b\.?", "department", text.casefold())
+    text = re.sub(r"^\s*(u\.\s?s\.|us|united states)\s+", "", text)
+    return normalise(text)
+
+
+_AGENCY_KEYS = {**{_agency_key(a): a for a in AGENCIES}, **{_agency_key(k): v for k, v in AGENCY_ALIASES.items()}}
+
+
+def agency_hint(agency: str) -> str:
+    """'did you mean ...?' for a known alias or a near spelling; otherwise where the list of agencies lives."""
+    if _agency_key(agency) in _AGENCY_KEYS:
+        return f"did you mean {_AGENCY_KEYS[_agency_key(agency)]!r}?"
+    hint = suggest(agency, AGENCIES)
+    if hint.startswith("did you mean"):
+        return hint
+    return f"{hint}; a new agency is first added to AGENCIES in dashboard/vocab.py"
 
 
 def suggest_city(cid: str, cities: dict[str, dict]) -> str:

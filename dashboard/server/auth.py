@@ -48,10 +48,16 @@ def _only_public(app, extra: list[str] | None = None) -> None:
     app.server.config[KEY] = Map([Rule(r) for r in [*PUBLIC_ROUTES, *(extra or [])]]).bind("")
 
 
+def configured(env: dict | None = None) -> str:
+    """The sign-in configured ($USASCP_AUTH): 'none', 'basic', 'oidc' (or what was written, refused by `install`)."""
+    env = os.environ if env is None else env
+    return env.get("USASCP_AUTH", "none").strip().lower() or "none"
+
+
 def install(app, env: dict | None = None) -> str:
     """Turn on the configured sign-in; returns its kind ('none', 'basic' or 'oidc')."""
     env = os.environ if env is None else env
-    kind = env.get("USASCP_AUTH", "none").strip().lower() or "none"
+    kind = configured(env)
     if kind == "none":
         return kind
     import dash_auth  # loaded only when sign-in is on

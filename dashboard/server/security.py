@@ -1,5 +1,5 @@
-"""Secure serving defaults: security headers and CSP, framing rules, a request-size cap, error pages
-with no traceback, and one structured log line per request.
+"""Secure serving defaults: security headers and CSP, framing rules, request size and JSON depth caps,
+error pages with no traceback, and one structured log line per request.
 
 Settings come from `dashboard.config`; the defaults are the safe ones.
 """
@@ -14,7 +14,7 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from dashboard.config import Settings
 
@@ -72,11 +72,13 @@ def _wants_json() -> bool:
     return request.path.startswith(("/_dash", "/export", "/healthz")) or request.is_json
 
 
-def error_response(code: int) -> Response:
+def error_response(code: int, detail: str | None = None) -> Response:
+    """The error page (or JSON for callbacks, exports and /healthz) for ``code``; ``detail`` replaces the generic text."""
     title, text = MESSAGES.get(code, MESSAGES[500])
+    text = detail or text
     ref = getattr(g, "request_id", "-")
     if _wants_json():
-        body = json.dumps({"error": title, "status": code, "reference": ref})
+        body = json.dumps({"error": title, "message": text, "status": code, "reference": ref})
         return Response(body, status=code, mimetype="application/json")
     return Response(ERROR_PAGE.format(code=code, title=title, text=text, ref=ref), status=code, mimetype="text/html")
 
@@ -142,10 +144,22 @@ def install(app, settings: Settings | None = None) -> Settings:
     return settings
 
 
+class _NoAccessLines(logging.Filter):
+    """Drops the development server's own line per request: the JSON request line already says it."""
+
+    _ACCESS = re.compile(r'^\S+ - - \[[^\]]*\] "')
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self._ACCESS.match(record.getMessage())
+
+
 def configure_logging(level: str | None = None) -> None:
-    """One line per record on stderr; request lines are JSON."""
+    """One line per record on stderr; request lines are JSON, and each request is logged once."""
     logging.basicConfig(level=(level or os.environ.get("USASCP_LOG_LEVEL", "INFO")).upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _NoAccessLines) for f in werkzeug.filters):
+        werkzeug.addFilter(_NoAccessLines())
 
 
 def _expected_inputs(app) -> dict[str, list[tuple[str, str]]]:
@@ -180,9 +194,27 @@ def _pairs(items) -> list[tuple[str, str]] | None:
     return out
 
 
-def guard_callbacks(app) -> None:
-    """Refuse (400) a callback request whose shape does not match a registered callback,
-    before Dash's dispatcher sees it; the callbacks themselves validate the values."""
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_too_deep(raw: bytes, limit: int) -> bool:
+    """True if the JSON text ``raw`` nests arrays and objects more than ``limit`` levels deep (told without parsing it)."""
+    depth = 0
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', raw)):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def guard_callbacks(app, settings: Settings | None = None) -> None:
+    """Refuse a callback request that is too large (413), nested too deeply (400) or whose shape does not match
+    a registered callback (400), before anything parses it; the callbacks themselves validate the values."""
+    settings = settings or Settings.from_env()
     server: Flask = app.server
     path = app.config.requests_pathname_prefix + "_dash-update-component"
     expected: dict = {}
@@ -193,7 +225,21 @@ def guard_callbacks(app) -> None:
             return None
         if not expected:
             expected.update(_expected_inputs(app))
-        body = request.get_json(silent=True)
+        if (request.content_length or 0) > settings.max_body:
+            return error_response(413)
+        try:
+            raw = request.get_data(cache=True)
+        except RequestEntityTooLarge:
+            return error_response(413)
+        if len(raw) > settings.max_body:
+            return error_response(413)
+        if json_too_deep(raw, settings.max_json_depth):
+            return error_response(400, f"The request body nests arrays and objects more than "
+                                       f"{settings.max_json_depth} levels deep.")
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # not reached with a sane depth limit; never a 500 all the same
+            return error_response(400)
         if not isinstance(body, dict) or not isinstance(body.get("output"), str) or body["output"] not in expected:
             return error_response(400)
         ins, states, outs = expected[body["output"]]
