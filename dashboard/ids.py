@@ -7,6 +7,7 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     COUNTRY = "filter-country"
     AGENCY = "filter-agency"
     STATUS = "filter-status"
+    KIND = "filter-kind"
     CITY = "filter-city"
     YEAR_FROM = "filter-from"
     YEAR_TO = "filter-to"
@@ -15,7 +16,7 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     FILTERS = "filters"
     #: the control of each filter, by its URL parameter (`dashboard.model.filters.FILTERS`)
     MAP_VIEW = "map-view"
-    CONTROLS = {"sector": SECTOR, "country": COUNTRY, "agency": AGENCY, "status": STATUS, "from": YEAR_FROM,
+    CONTROLS = {"sector": SECTOR, "country": COUNTRY, "agency": AGENCY, "status": STATUS, "kind": KIND, "from": YEAR_FROM,
                 "to": YEAR_TO, "q": QUERY, "city": CITY, "view": MAP_VIEW}
     NOTICE = "link-notice"
     HEADLINES = "headlines"

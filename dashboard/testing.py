@@ -161,7 +161,7 @@ MAP_STATE_JS = """() => {
 #: the main callback's inputs at their initial values
 DEFAULTS = {
     f"{ids.URL}.search": "", f"{ids.SECTOR}.value": [], f"{ids.COUNTRY}.value": [], f"{ids.AGENCY}.value": [],
-    f"{ids.STATUS}.value": [], f"{ids.YEAR_FROM}.value": None, f"{ids.YEAR_TO}.value": None, f"{ids.QUERY}.value": "",
+    f"{ids.STATUS}.value": [], f"{ids.KIND}.value": [], f"{ids.YEAR_FROM}.value": None, f"{ids.YEAR_TO}.value": None, f"{ids.QUERY}.value": "",
     f"{ids.CITY}.value": None, f"{ids.MAP}.clickData": None,
     f"{ids.RESET}.n_clicks": 0, f"{ids.DETAILS_CLOSE}.n_clicks": 0, f"{ids.TABLE_SORT}.data": None,
 }

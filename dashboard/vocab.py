@@ -19,6 +19,16 @@ SECTORS: tuple[str, ...] = tuple(SECTOR_COLOURS)
 #: Where an activity stands, per its source document.
 STATUSES: tuple[str, ...] = ("planned", "announced", "active", "completed")
 
+#: What kind of activity a row of projects.csv is, per its source document (the data counts all of them as
+#: "activities"; the partnership's own documents count "projects"), with the plural each reads as.
+KINDS: dict[str, str] = {
+    "project": "projects",        # a funded piece of work: a grant, a study, a pilot
+    "programme": "programmes",    # a standing programme of several activities, often region-wide
+    "event": "events",            # a forum, a trade event, a presentation to stakeholders
+    "exchange": "exchanges",      # a city or utility pairing, a delegation visit
+    "training": "training",       # workshops and courses
+}
+
 REGIONS: tuple[str, ...] = ("ASEAN", "US")
 
 #: Lead agencies, spelled as the shipped projects.csv spells them. A row naming another agency is
@@ -69,10 +79,10 @@ COUNTRY_NAME_OVERRIDES: dict[str, str] = {
 PROJECT_COLUMNS: tuple[str, ...] = (
     "project_id", "title", "sector", "program", "lead_agency", "partners",
     "asean_city_ids", "us_city_ids", "countries", "status", "announced",
-    "description", "source",
+    "description", "source", "kind",
 )
 PROJECT_REQUIRED_CELLS: tuple[str, ...] = (
-    "project_id", "title", "sector", "lead_agency", "status", "announced", "source",
+    "project_id", "title", "sector", "lead_agency", "status", "announced", "source", "kind",
 )
 #: free-text columns checked for spreadsheet-formula prefixes
 PROJECT_TEXT_COLUMNS: tuple[str, ...] = (

@@ -135,7 +135,7 @@ def test_outputs_for_names_every_part_of_the_page(demo):
                         "details_hidden", "table", "table_caption", "empty_hidden"}
     assert set(out["figures"]) == set(CHARTS)
     assert [t["name"] for t in out["figures"]["map"]["data"] if t["mode"] == "lines" and t["name"] != "City names"] == ["Water"]
-    assert out["controls"] == {"sector": ["Water"], "country": [], "agency": [], "status": [], "from": None,
+    assert out["controls"] == {"sector": ["Water"], "country": [], "agency": [], "status": [], "kind": [], "from": None,
                                "to": None, "q": "", "city": None, "view": ""}
     assert out["search"] == "?sector=Water" and out["notice"] == ""
     assert len(out["table"]) == 3 and out["table_caption"].startswith("3 project(s)")  # the three water pairs

@@ -57,7 +57,7 @@ def test_from_controls_drops_unknown_values_and_wrong_types(allowed):
 def test_control_values_round_trip(allowed):
     state = FilterState(sectors=("Water",), countries=("THA",), city="phuket")
     values = filters.control_values(state)
-    assert values == {"sector": ["Water"], "country": ["THA"], "agency": [], "status": [], "from": None, "to": None,
+    assert values == {"sector": ["Water"], "country": ["THA"], "agency": [], "status": [], "kind": [], "from": None, "to": None,
                       "q": "", "city": "phuket", "view": ""}  # the view picker shows "fit to selection" as ""
     assert filters.from_controls(values, allowed) == state
     framed = FilterState(sectors=("Water",), view="asean")

@@ -6,7 +6,7 @@ from dashboard.__main__ import main
 from dashboard.data.source import DataSource
 from tests.conftest import FIXTURES, data_folder, touch_later
 
-NEW_ROW = "extra,Extra row,Water,,Department of State,,phuket,,,planned,2024,,Test source 2024\n"
+NEW_ROW = "extra,Extra row,Water,,Department of State,,phuket,,,planned,2024,,Test source 2024,project\n"
 
 
 def _new_files(tmp_path, row: str = NEW_ROW):

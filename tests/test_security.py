@@ -219,7 +219,7 @@ def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
     assert projects_shown() == 3
     assert client.get("/healthz").get_json()["counts"]["projects"] == 3
     csv_path = folder / "projects.csv"
-    csv_path.write_text(csv_path.read_text() + "new-row,New row,Water,,Department of State,,phuket,,,planned,2025,,Test source\n")
+    csv_path.write_text(csv_path.read_text() + "new-row,New row,Water,,Department of State,,phuket,,,planned,2025,,Test source,project\n")
     touch_later(csv_path)
     assert projects_shown() == 4
     health = client.get("/healthz").get_json()

@@ -15,7 +15,7 @@ from dashboard.data.snapshot import LATEST
 from dashboard.data.source import DataSource, NoValidData
 from tests.conftest import FIXTURES, data_folder, touch_later
 
-NEW_ROW = "extra,Extra row,Water,,Department of State,,phuket,,,planned,2024,,Test source 2024\n"
+NEW_ROW = "extra,Extra row,Water,,Department of State,,phuket,,,planned,2024,,Test source 2024,project\n"
 
 
 class Clock:

@@ -21,7 +21,7 @@ from dashboard.data.validate_projects import check_projects
 from dashboard.geo import VIEW_LABELS, VIEWS
 from dashboard.model.dataset import Choices, Codes, Dataset, Index
 from dashboard.model.search import TextSearch
-from dashboard.vocab import CITY_PROPERTIES, LIST_SEPARATOR, PROJECT_COLUMNS, SECTORS, STATUSES
+from dashboard.vocab import CITY_PROPERTIES, KINDS, LIST_SEPARATOR, PROJECT_COLUMNS, SECTORS, STATUSES
 
 CITIES_FILE = "cities.geojson"
 PROJECTS_FILE = "projects.csv"
@@ -148,6 +148,7 @@ def _choices(cities: pd.DataFrame, projects: pd.DataFrame, project_countries: pd
         "q": {},
         "sector": {normalise(s): s for s in SECTORS},
         "status": {normalise(s): s for s in STATUSES},
+        "kind": {normalise(k): k for k in KINDS} | {normalise(plural): k for k, plural in KINDS.items()},
         "agency": {normalise(a): a for a in agencies},
         "country": {},
         "city": {},
@@ -162,7 +163,8 @@ def _choices(cities: pd.DataFrame, projects: pd.DataFrame, project_countries: pd
             lookup["city"][normalise(name)] = cid
     for cid in city_ids:
         lookup["city"][normalise(cid)] = cid
-    values = {"sector": SECTORS, "country": used, "agency": agencies, "status": STATUSES, "city": city_ids,
+    values = {"sector": SECTORS, "country": used, "agency": agencies, "status": STATUSES, "kind": tuple(KINDS),
+              "city": city_ids,
               "view": tuple(VIEWS), "from": years, "to": years, "q": ()}
     return Choices(values, lookup)
 
@@ -175,6 +177,7 @@ def _codes(cities, projects, links, project_cities, project_countries) -> Codes:
     sector, sector_code = coded(projects["sector"])
     agency, agency_code = coded(projects["lead_agency"])
     status, status_code = coded(projects["status"])
+    kind, kind_code = coded(projects["kind"])
     country, pc_country_code = coded(project_countries["iso3"])
     return Codes(
         sector, sector_code, agency, agency_code, status, status_code, country, pc_country_code,
@@ -182,6 +185,7 @@ def _codes(cities, projects, links, project_cities, project_countries) -> Codes:
         project_cities["cidx"].to_numpy(), links["pidx"].to_numpy(),
         {cid: i for i, cid in enumerate(cities.index)},
         projects["announced_date"].dt.year.fillna(0).to_numpy(np.int16),
+        kind, kind_code,
     )
 
 
@@ -200,7 +204,7 @@ def city(city_id: str, name: str, iso3: str, lon: float, lat: float, *, ascn_pil
 
 #: the cells a `project` row gets unless told otherwise
 PROJECT_DEFAULTS = {"sector": "Water", "program": "", "lead_agency": "Department of State", "partners": "",
-                    "status": "active", "announced": "2020", "description": "",
+                    "status": "active", "announced": "2020", "description": "", "kind": "project",
                     "source": "Test record built in code (not a real document)"}
 
 

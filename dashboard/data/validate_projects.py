@@ -12,7 +12,7 @@ import pandas as pd
 from dashboard.data.checks import country_choices, formula_warning, suggest
 from dashboard.data.gazetteer import load_countries, normalise
 from dashboard.data.issues import DataIssue
-from dashboard.vocab import AGENCIES, AGENCY_ALIASES, LIST_SEPARATOR, PROJECT_COLUMNS, PROJECT_REQUIRED_CELLS, PROJECT_TEXT_COLUMNS, SECTORS, STATUSES
+from dashboard.vocab import AGENCIES, AGENCY_ALIASES, KINDS, LIST_SEPARATOR, PROJECT_COLUMNS, PROJECT_REQUIRED_CELLS, PROJECT_TEXT_COLUMNS, SECTORS, STATUSES
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -117,6 +117,10 @@ def _check_project(line: int, cells: dict[str, str], col: dict[str, int], cities
     status = cells["status"]
     if status.strip() and status not in STATUSES:
         add(line, col["status"], "unknown status", status, suggest(status, STATUSES))
+        ok = False
+    kind = cells["kind"]
+    if kind.strip() and kind not in KINDS:
+        add(line, col["kind"], "unknown kind", kind, suggest(kind, tuple(KINDS)))
         ok = False
     announced = cells["announced"].strip()
     when = parse_date(announced) if announced else None

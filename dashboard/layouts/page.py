@@ -16,6 +16,7 @@ from dashboard.layouts.menus import toolbar
 from dashboard.layouts.table import projects_table
 from dashboard.model.dataset import Dataset
 from dashboard.model.render import Rendered, counted
+from dashboard.vocab import KINDS
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud"]}
@@ -71,6 +72,9 @@ def filter_panel(dataset: Dataset) -> html.Aside:
             dcc.Checklist(id=ids.STATUS, options=[{"label": s.capitalize(), "value": s} for s in allowed.statuses],
                           value=[], className="checklist", inputClassName="check"),
         ]),
+        _labelled("Kind of activity", dcc.Dropdown(id=ids.KIND, multi=True, placeholder="All kinds",
+                                                   options=[{"label": KINDS[k].capitalize(), "value": k}
+                                                            for k in allowed.values["kind"]]), ids.KIND),
         html.Fieldset(className="control years", children=[
             html.Legend("Year announced"),
             html.Div(className="year-range", children=[

@@ -67,6 +67,8 @@ class Codes:
     city_pos: dict[str, int]
     #: per project: the year it was announced
     year: np.ndarray
+    kind: dict[str, int]
+    kind_code: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("country", "countries", "Country", True, False, "a country, by ISO code or name, e.g. THA or Thailand"),
     Filter("agency", "agencies", "Agency", True, False, "a lead agency, e.g. 'Department of State'"),
     Filter("status", "statuses", "Status", True, True, "a status: planned, announced, active or completed"),
+    Filter("kind", "kinds", "Kind", True, True, "a kind of activity: project, programme, event, exchange or training"),
     Filter("from", "year_from", "From", False, False, "the first year of announcement to include, e.g. 2020"),
     Filter("to", "year_to", "To", False, False, "the last year of announcement to include, e.g. 2021"),
     Filter("q", "query", "Search", False, False, "words to find in titles, descriptions, programmes, partners and "
@@ -69,6 +70,8 @@ class FilterState:
     countries: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    #: kinds of activity (`dashboard.vocab.KINDS`)
+    kinds: tuple[str, ...] = ()
     #: announced in or after this year ('2020'), and in or before this one
     year_from: str | None = None
     year_to: str | None = None
@@ -285,6 +288,8 @@ def apply(dataset: Dataset, state: FilterState) -> Selection:
         mask &= _member(c.agency_code, c.agency, state.agencies)
     if state.statuses:
         mask &= _member(c.status_code, c.status, state.statuses)
+    if state.kinds:
+        mask &= _member(c.kind_code, c.kind, state.kinds)
     if state.countries:
         mask &= _any_row(n, c.pc_pidx, _member(c.pc_country_code, c.country, state.countries))
     if state.year_from:
@@ -300,8 +305,7 @@ def apply(dataset: Dataset, state: FilterState) -> Selection:
     cities = dataset.cities
     per_city = np.bincount(c.pcity_cidx[mask[c.pcity_pidx]], minlength=len(cities))
     shown = per_city > 0
-    if not (state.sectors or state.agencies or state.statuses or state.city or state.year_from or state.year_to
-            or state.query):
+    if not any(state.values(f) for f in FILTERS if f.narrows and f.param != "country"):
         # no project-level filter: every city (of the chosen countries) shows, with or without projects
         shown |= cities["iso3"].isin(state.countries).to_numpy() if state.countries else True
     counts = pd.Series(per_city[shown].astype(np.int32), index=cities.index[shown])

@@ -52,6 +52,9 @@ def install(app: Dash) -> None:
     def _cache(response: Response) -> Response:
         if response.status_code in (200, 304) and request.method in ("GET", "HEAD"):
             value = cache_control(request.path, request.query_string.decode("latin-1"))
-            if value and "immutable" not in (response.headers.get("Cache-Control") or ""):
+            # a component suite's own choice stands (e.g. no-cache on plotly.js's unfingerprinted URL); assets
+            # come with Flask's default no-cache, which their ?m= fingerprint makes needless
+            own = response.headers.get("Cache-Control")
+            if value and (own is None or (request.path.startswith("/assets/") and "immutable" not in own)):
                 response.headers["Cache-Control"] = value
         return response
