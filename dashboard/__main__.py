@@ -23,7 +23,7 @@ from dashboard import DEFAULT_DATA_DIR
 from dashboard.app import create_app
 from dashboard.charts import CHARTS
 from dashboard.config import Settings
-from dashboard.data import CITIES_FILE, PROJECTS_FILE, DataError, load_dataset
+from dashboard.data import DataError, load_dataset
 from dashboard.data.cities_file import add_feature, feature_for
 from dashboard.data.files import write_atomic
 from dashboard.data.gazetteer import geocode, write_countries
@@ -33,6 +33,7 @@ from dashboard.data.synth import write_synthetic
 from dashboard.exports import BadRequest, ExportError, NotFound, export
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FILTERS
+from dashboard.model.words import kinds_mix
 from dashboard.server.security import configure_logging
 
 #: gunicorn's threaded workers: a slow or idle client holds one thread, not the whole worker
@@ -121,7 +122,7 @@ def cmd_validate(args) -> int:
     c = ds.counts()
     print(f"OK: {args.data_dir}")
     print(f"  cities:            {c['cities']} ({c['ascn_pilot_cities']} ASCN pilot cities)")
-    print(f"  projects:          {c['projects']}")
+    print(f"  activities:        {c['activities']} (rows of projects.csv; kinds: {kinds_mix(ds.projects['kind'])})")
     print(f"  city pairs:        {c['city_pairs']}")
     print(f"  sectors in use:    {c['sectors']}")
     print(f"  countries:         {c['countries']}")
@@ -132,13 +133,13 @@ def _describe_change(old: Dataset | None, new: Dataset) -> list[str]:
     """Lines saying how the counts and the cities and projects changed from ``old`` to ``new``."""
     lines = []
     before = old.counts() if old is not None else {}
-    for key, label in (("cities", "cities"), ("projects", "projects"), ("city_pairs", "city pairs"),
+    for key, label in (("cities", "cities"), ("activities", "activities"), ("city_pairs", "city pairs"),
                        ("sectors", "sectors in use"), ("countries", "countries")):
         b, a = before.get(key), new.counts()[key]
         delta = "" if b is None or a == b else f" ({a - b:+d})"
         lines.append(f"  {label + ':':<17} {'-' if b is None else b} -> {a}{delta}")
     if old is not None:
-        for label, frame, key in (("cities", "cities", "city_id"), ("projects", "projects", "project_id")):
+        for label, frame, key in (("cities", "cities", "city_id"), ("activities", "projects", "project_id")):
             o, n = getattr(old, frame), getattr(new, frame)
             added, removed = set(n[key]) - set(o[key]), set(o[key]) - set(n[key])
             common = sorted(set(n[key]) & set(o[key]))
@@ -173,8 +174,8 @@ def cmd_publish(args) -> int:
         print(f"no change: {dest} already holds these files (data version {digest[:12]})")
         return 0
     # cities first: new projects may name new cities, and a server reads nothing until both have settled
-    for name in (CITIES_FILE, PROJECTS_FILE):
-        write_atomic(dest / name, blobs[name])
+    for name, data in blobs.items():  # and about.json, where the new folder has one
+        write_atomic(dest / name, data)
     print(f"published {src} to {dest} (data version {digest[:12]})")
     if old is None:
         print("  the files it replaced did not validate")

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dashboard import geo, labels
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import Selection, country_counts
+from dashboard.model.words import activities
 from dashboard.vocab import SECTOR_COLOURS, SECTORS
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
@@ -207,7 +208,7 @@ def map_figure(dataset: Dataset, selection: Selection, selected: str | None = No
     all_lon, all_lat = (a.reshape(len(pairs), points + 1) for a in arcs(pairs, points))
     sector_of = pairs["sector"].astype(str).to_numpy()
     projects = pairs["projects"].to_numpy()
-    all_label = np.array([f"{html_escape(names[a])} – {html_escape(names[u])} ({s}): {k} project(s)"
+    all_label = np.array([f"{html_escape(names[a])} – {html_escape(names[u])} ({s}): {activities(k)}"
                           for a, u, s, k in zip(pairs["asean_city_id"], pairs["us_city_id"], sector_of, projects)],
                          dtype=object)
     on_sel = (((pairs["asean_city_id"] == selected) | (pairs["us_city_id"] == selected)).to_numpy() if selected
@@ -318,9 +319,10 @@ def _city_traces(dataset: Dataset, selection: Selection, counts: pd.Series, sele
         trace = dict(type="scattergeo", lon=lon[mask], lat=lat[mask],
                      mode="markers", name=label, legendgroup="cities", marker=marker, geo=geo_id,
                      showlegend=geo_id == "geo")
-        # names are static per city; the count rides in a typed array beside the city's position
-        trace.update(text=dataset.index.city_hover[mask].tolist(), customdata=np.column_stack([position[mask], n]),
-                     hovertemplate="%{text}<br>%{customdata[1]} project(s) in view<extra></extra>")
+        # the city's position rides in a typed array (a click names the city by it), the count in the hover text
+        in_view = [f"<br>{activities(int(k))} in view" for k in n]
+        trace.update(text=[h + v for h, v in zip(dataset.index.city_hover[mask], in_view)],
+                     customdata=np.column_stack([position[mask], n]), hovertemplate="%{text}<extra></extra>")
         traces.append(trace)
     return traces
 
@@ -585,7 +587,7 @@ def pairs_figure(dataset: Dataset, selection: Selection, by_country: bool = Fals
         xs = np.tile([0.43, 0.57, np.nan], len(part))
         ys = np.repeat(np.array([ry for _, ry in part], float), 3)
         ys[2::3] = np.nan
-        label = [f"{html_escape(names[r[3]])} – {html_escape(names[r[4]])} ({html_escape(sector)}): {r[6]} project(s)"
+        label = [f"{html_escape(names[r[3]])} – {html_escape(names[r[4]])} ({html_escape(sector)}): {activities(r[6])}"
                  for r, _ in part]
         traces.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=html_escape(sector),
                            line=dict(color=SECTOR_COLOURS[sector], width=3),
@@ -623,14 +625,15 @@ def _bar_height(rows: int) -> int:
 
 
 def _hbar(labels: list[str], values: list[int], colours: list[str] | str, title: str | None, height: int | None,
-          empty: bool, keys: list[str] | None = None, hover_noun: str = "project(s)") -> go.Figure:
+          empty: bool, keys: list[str] | None = None) -> go.Figure:
     """A horizontal bar per label; ``keys`` (the filter value each bar stands for, '' for none) ride as customdata,
     so that a click on a bar can set its filter."""
     bar = dict(
         type="bar", x=np.asarray(values, dtype=np.int32), y=[html_escape(label) for label in labels], orientation="h",
         customdata=list(keys if keys is not None else labels),
         marker=dict(color=colours), text=[str(v) for v in values], textposition="outside", cliponaxis=False,
-        hovertemplate=f"%{{y}}: %{{x}} {hover_noun}<extra></extra>",
+        hovertext=[f"{html_escape(label)}: {activities(v)}" for label, v in zip(labels, values)],
+        hovertemplate="%{hovertext}<extra></extra>",
     )
     layout = _base_layout(title, height or _bar_height(len(labels)),
                           yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(visible=False),
@@ -652,7 +655,7 @@ class Bars:
 
 
 def sector_bars(selection: Selection) -> Bars:
-    """Projects per sector, every sector of the vocabulary in its fixed order and colour."""
+    """Activities per sector, every sector of the vocabulary in its fixed order and colour."""
     counts = selection.projects["sector"].value_counts()
     return Bars(list(SECTORS), [int(counts.get(s, 0)) for s in SECTORS], [SECTOR_COLOURS[s] for s in SECTORS],
                 list(SECTORS))
@@ -663,7 +666,7 @@ REGION_WIDE = "Region-wide (all ASEAN)"
 
 
 def country_bars(dataset: Dataset, selection: Selection) -> Bars:
-    """Projects per country they concern, most first, plus a bar for region-wide programmes."""
+    """Activities per country they concern, most first, plus a bar for region-wide programmes."""
     counts = country_counts(dataset, selection)
     names = dataset.index.country_names
     labels = [names.get(c, c) for c in counts.index]
@@ -683,7 +686,7 @@ AGENCY_COLOUR = "#2f6f8f"
 
 
 def agency_bars(selection: Selection) -> Bars:
-    """Projects per lead agency, most first."""
+    """Activities per lead agency, most first."""
     counts = selection.projects["lead_agency"].value_counts()
     counts = counts[counts > 0]
     names = [str(a) for a in counts.index]
@@ -716,19 +719,19 @@ def timeline_counts(selection: Selection) -> Timeline:
 
 
 def sectors_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
-    """Projects per sector, every sector of the vocabulary in its fixed order and colour."""
+    """Activities per sector, every sector of the vocabulary in its fixed order and colour."""
     bars = sector_bars(selection)
     return _hbar(bars.labels, bars.values, bars.colours, title, height, selection.projects.empty, keys=bars.keys)
 
 
 def countries_figure(dataset: Dataset, selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
-    """Projects per country they concern, plus a bar for region-wide programmes."""
+    """Activities per country they concern, plus a bar for region-wide programmes."""
     bars = country_bars(dataset, selection)
     return _hbar(bars.labels, bars.values, bars.colours, title, height, selection.projects.empty, keys=bars.keys)
 
 
 def agencies_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
-    """Projects per lead agency, most first."""
+    """Activities per lead agency, most first."""
     bars = agency_bars(selection)
     return _hbar(bars.labels, bars.values, AGENCY_COLOUR, title, height, selection.projects.empty, keys=bars.keys)
 
@@ -739,11 +742,11 @@ def timeline_figure(selection: Selection, title: str | None = None, height: int 
     counted = timeline_counts(selection)
     bars = [dict(type="bar", x=counted.years, y=np.asarray(values, dtype=np.int32), name=html_escape(sector_name),
                  marker=dict(color=SECTOR_COLOURS[sector_name]),
-                 hovertemplate=f"{html_escape(sector_name)}, %{{x}}: %{{y}} project(s)<extra></extra>")
+                 hovertemplate=f"{html_escape(sector_name)}, %{{x}}: %{{y}} announced<extra></extra>")
             for sector_name, values in counted.counts.items()]
     layout = _base_layout(
         title, height, barmode="stack", xaxis=dict(type="category", title=None),
-        yaxis=dict(title=dict(text="Projects announced"), dtick=1 if len(p) < 15 else None, rangemode="tozero"),
+        yaxis=dict(title=dict(text="Activities announced"), dtick=1 if len(p) < 15 else None, rangemode="tozero"),
         legend=dict(orientation="h", y=-0.18, font=dict(size=11)), showlegend=not p.empty,
     )
     if p.empty:
@@ -755,7 +758,7 @@ def headline_numbers(dataset: Dataset, selection: Selection) -> dict[str, int]:
     """Cities, countries, projects and city pairs in view."""
     countries = set(country_counts(dataset, selection).index)
     countries |= set(dataset.cities.loc[selection.city_counts.index, "iso3"])
-    return {"cities": len(selection.city_counts), "countries": len(countries), "projects": len(selection.projects),
+    return {"cities": len(selection.city_counts), "countries": len(countries), "activities": len(selection.projects),
             "city pairs": pair_count(selection.links)}
 
 

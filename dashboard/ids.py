@@ -73,3 +73,10 @@ class ids:  # noqa: N801 - a namespace, as in Dash all-in-one components
     DATA_VERSION = "data-version"
     DATA_POLL = "data-poll"
     DATA_AS_OF = "data-as-of"
+    ABOUT = "about-menu"
+    ABOUT_TITLE = "about-title"
+
+    @staticmethod
+    def about_source(n: int) -> str:
+        """The About panel's n-th source (1-based), which its statements link to."""
+        return f"about-source-{n}"

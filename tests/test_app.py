@@ -89,7 +89,7 @@ def test_sector_change_updates_every_view_and_the_url(app, client):
     fig = resp[ids.staged(ids.MAP)]["data"]
     assert [t["name"] for t in fig["data"] if t["mode"] == "lines" and t["name"] != "City names"] == ["Water"]
     # the demo's three water pairs
-    assert resp[ids.TABLE_CAPTION]["children"].startswith("3 project(s)")
+    assert resp[ids.TABLE_CAPTION]["children"].startswith("3 activities")
     assert len(resp[ids.TABLE_DATA]["data"]) == 3
 
 
@@ -138,7 +138,7 @@ def test_outputs_for_names_every_part_of_the_page(demo):
     assert out["controls"] == {"sector": ["Water"], "country": [], "agency": [], "status": [], "kind": [], "from": None,
                                "to": None, "q": "", "city": None, "view": ""}
     assert out["search"] == "?sector=Water" and out["notice"] == ""
-    assert len(out["table"]) == 3 and out["table_caption"].startswith("3 project(s)")  # the three water pairs
+    assert len(out["table"]) == 3 and out["table_caption"].startswith("3 activities")  # the three water pairs
     assert out["details_hidden"] is True and out["empty_hidden"] is True
     # controls that already show the state are left alone, and so is an address bar that already holds it
     again = outputs_for(demo, rendered, [], "?sector=Water", controls=out["controls"])

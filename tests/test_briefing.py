@@ -69,17 +69,17 @@ def chart_sizes(chart) -> list[int]:
 
 def test_bar_and_timeline_slides_are_native_charts_of_the_filtered_data(client):
     prs = deck(client, f"/export/briefing.pptx?country=THA&slides={NATIVE}")
-    assert titles(prs) == ["U.S.-ASEAN Smart Cities Partnership: briefing", "Projects by sector", "Projects by country",
-                           "Projects by lead agency", "Announcements by year", "Sources"]
+    assert titles(prs) == ["U.S.-ASEAN Smart Cities Partnership: briefing", "Activities by sector", "Activities by country",
+                           "Activities by lead agency", "Announcements by year", "Sources"]
     for s in list(prs.slides)[1:5]:
         assert len(charts(s)) == 1 and not any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in s.shapes)
-    sectors = charts(slide(prs, "Projects by sector"))[0]
+    sectors = charts(slide(prs, "Activities by sector"))[0]
     # Thailand's three projects; the five sectors with none are left out
     assert plotted(sectors) == {"Water": 1, "Transportation": 1, "Health": 1}
     fills = [str(p.format.fill.fore_color.rgb) for p in sectors.plots[0].series[0].points]
     assert fills == [SECTOR_COLOURS[s].lstrip("#").upper() for s in ("Water", "Transportation", "Health")]
-    assert plotted(charts(slide(prs, "Projects by country"))[0]) == {"Thailand": 3, "United States": 2}
-    assert plotted(charts(slide(prs, "Projects by lead agency"))[0]) == {
+    assert plotted(charts(slide(prs, "Activities by country"))[0]) == {"Thailand": 3, "United States": 2}
+    assert plotted(charts(slide(prs, "Activities by lead agency"))[0]) == {
         "Department of State": 1, "Department of Transportation": 1, "Centers for Disease Control and Prevention": 1}
     timeline = charts(slide(prs, "Announcements by year"))[0]
     assert [str(c) for c in timeline.plots[0].categories] == ["2019", "2020"]
@@ -102,7 +102,7 @@ def test_every_chart_text_is_at_least_14_pt_and_titles_24(client):
     for s in list(prs.slides)[1:5]:
         assert all(p.font.size.pt >= 24 for p in s.shapes.title.text_frame.paragraphs)
     # a long label wraps onto lines; its text is not shrunk
-    agencies = charts(slide(prs, "Projects by lead agency"))[0]
+    agencies = charts(slide(prs, "Activities by lead agency"))[0]
     assert "Centers for Disease\nControl and Prevention" in [str(c) for c in agencies.plots[0].categories]
 
 
@@ -110,25 +110,25 @@ def test_a_chart_left_with_one_category_is_one_sentence(client):
     prs = deck(client, f"/export/briefing.pptx?sector=Transportation&slides={NATIVE}")
     words = {t: " ".join(sh.text_frame.text for sh in slide(prs, t).shapes if sh.has_text_frame)
              for t in titles(prs)[1:5]}
-    assert "All 2 projects are led by the Department of Transportation" in words["Projects by lead agency"]
-    assert "All 2 projects are in the Transportation sector" in words["Projects by sector"]
-    assert "All 2 projects were announced in 2019" in words["Announcements by year"]
-    assert not charts(slide(prs, "Projects by lead agency")) and not charts(slide(prs, "Projects by sector"))
-    assert plotted(charts(slide(prs, "Projects by country"))[0]) == {"United States": 2, "Malaysia": 1, "Thailand": 1}
+    assert "All 2 activities are led by the Department of Transportation" in words["Activities by lead agency"]
+    assert "All 2 activities are in the Transportation sector" in words["Activities by sector"]
+    assert "All 2 activities were announced in 2019" in words["Announcements by year"]
+    assert not charts(slide(prs, "Activities by lead agency")) and not charts(slide(prs, "Activities by sector"))
+    assert plotted(charts(slide(prs, "Activities by country"))[0]) == {"United States": 2, "Malaysia": 1, "Thailand": 1}
 
 
 def test_statements_read_as_sentences():
     assert briefing.statement("agencies", "Department of Transportation", 5, 5) == \
-        "All 5 projects are led by the Department of Transportation"
-    assert briefing.statement("countries", "Thailand", 1, 1) == "The one project in view concerns Thailand"
-    assert briefing.statement("countries", "Thailand", 2, 3) == "2 of the 3 projects concern Thailand"
+        "All 5 activities are led by the Department of Transportation"
+    assert briefing.statement("countries", "Thailand", 1, 1) == "The one activity in view concerns Thailand"
+    assert briefing.statement("countries", "Thailand", 2, 3) == "2 of the 3 activities concern Thailand"
     assert briefing.statement("countries", "Region-wide (all ASEAN)", 2, 2) == \
-        "All 2 projects are region-wide programmes (all ASEAN)"
+        "All 2 activities are region-wide programmes (all ASEAN)"
 
 
 def test_an_empty_selection_gives_a_deck_that_says_so(client):
     prs = deck(client, "/export/briefing.pptx?sector=Water&status=completed")
-    assert titles(prs) == ["U.S.-ASEAN Smart Cities Partnership: briefing", "No projects match these filters", "Sources"]
+    assert titles(prs) == ["U.S.-ASEAN Smart Cities Partnership: briefing", "No activities match these filters", "Sources"]
     text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
     assert "Nothing in the data matches Sector: Water · Status: completed" in text
     assert not any(sh.has_chart or sh.shape_type == MSO_SHAPE_TYPE.PICTURE for s in prs.slides for sh in s.shapes)
@@ -137,7 +137,7 @@ def test_an_empty_selection_gives_a_deck_that_says_so(client):
 def test_slides_picks_the_slides_and_a_chart_has_a_deck_of_its_own(client):
     prs = deck(client, "/export/briefing.pptx?slides=sectors,pairs")  # in the deck's order, whatever the link's
     assert titles(prs) == ["U.S.-ASEAN Smart Cities Partnership: briefing", "City pairs: who is paired with whom",
-                           "Projects by sector", "Sources"]
+                           "Activities by sector", "Sources"]
     pairs = next(sh.table for sh in slide(prs, "City pairs: who is paired with whom").shapes if sh.has_table)
     rows = [[c.text for c in row.cells][1:] for row in list(pairs.rows)[1:]]
     assert ["Phuket, Thailand", "Milwaukee, Wisconsin", "Water", "1"] in rows and len(rows) == 5
@@ -145,7 +145,7 @@ def test_slides_picks_the_slides_and_a_chart_has_a_deck_of_its_own(client):
     assert r.status_code == 200
     assert r.headers["Content-Disposition"] == 'attachment; filename="usascp-agencies-water-2026-11-22.pptx"'
     assert titles(Presentation(io.BytesIO(r.data))) == ["U.S.-ASEAN Smart Cities Partnership: briefing",
-                                                         "Projects by lead agency", "Sources"]
+                                                         "Activities by lead agency", "Sources"]
     for bad in ("/export/briefing.pptx?slides=sectors,globe", "/export/briefing.pdf?slides=title"):
         r = client.get(bad)
         assert r.status_code == 400 and "unknown slide" in r.get_data(as_text=True), bad
@@ -183,11 +183,11 @@ def test_key_points_come_from_the_data(demo):
     pairs = briefing.pair_rows(demo, apply(demo, FilterState()))
     points = note.key_points(demo, apply(demo, FilterState()), pairs)
     assert 3 <= len(points) <= 5
-    assert "Water leads with 3 of the 10 projects; 6 sectors in all." in points
+    assert "Water leads with 3 of the 10 activities; 6 sectors in all." in points
     assert "3 Water pairs; the newest, Johor Bahru – Washington, DC, announced 2021-12." in points
-    assert "The Department of State leads 4 projects, the most of 5 agencies." in points
+    assert "The Department of State leads 4 activities, the most of 5 agencies." in points
     assert note.key_points(demo, apply(demo, FilterState(sectors=("Health",), statuses=("planned",))), []) == [
-        "No projects match these filters."]
+        "No activities match these filters."]
 
 
 def test_briefing_note_has_title_numbers_map_points_pairs_and_sources(client, tmp_path):
@@ -200,12 +200,12 @@ def test_briefing_note_has_title_numbers_map_points_pairs_and_sources(client, tm
     text = [p.text for p in doc.paragraphs]
     assert text[0] == "U.S.-ASEAN Smart Cities Partnership: briefing note"
     assert "Sector: Water · 22 November 2026" in text
-    assert "6 cities · 4 countries · 3 projects · 3 city pairs" in text
+    assert "6 cities · 4 countries · 3 activities · 3 city pairs" in text
     assert len(doc.inline_shapes) == 1  # the map
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
-    assert 3 <= len(bullets) <= 5 and "All 3 projects are in the Water sector." in bullets
+    assert 3 <= len(bullets) <= 5 and "All 3 activities are in the Water sector." in bullets
     table = doc.tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["ASEAN city", "U.S. partner city", "Sector", "Projects"]
+    assert [c.text for c in table.rows[0].cells] == ["ASEAN city", "U.S. partner city", "Sector", "Activities"]
     assert len(table.rows) == 1 + 3
     assert "Test record built in code (not a real document)" in text and any("GeoNames" in t for t in text)
     assert "Live view: http://localhost/?sector=Water" in text
@@ -254,6 +254,6 @@ def test_libreoffice_opens_the_deck_and_the_note(client, tmp_path):
 
     slides = PdfReader(tmp_path / "deck.pdf")
     words = [p.extract_text() for p in slides.pages]
-    assert len(words) == 9 and "Projects by lead agency" in words[5] and "Centers for Disease" in words[5]
+    assert len(words) == 9 and "Activities by lead agency" in words[5] and "Centers for Disease" in words[5]
     sheet = PdfReader(tmp_path / "note.pdf")
     assert len(sheet.pages) == 1 and "Key points" in sheet.pages[0].extract_text()

@@ -109,7 +109,7 @@ def test_changing_a_filter_updates_the_url_without_reloading(server, browser, wa
 def test_empty_result_is_friendly(server, browser, watch):
     page = load(browser, watch, server.url + "/?sector=Health&country=USA")
     page.locator("#empty-state").wait_for(state="visible")
-    assert "No projects match" in page.locator("#empty-state").inner_text()
+    assert "No activities match" in page.locator("#empty-state").inner_text()
     watch.assert_clean()
 
 

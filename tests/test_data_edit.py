@@ -37,8 +37,8 @@ def edited_copy(tmp_path: Path) -> Path:
 def test_only_shipped_data_facts_notice_a_data_edit(tmp_path):
     folder = edited_copy(tmp_path)
     before, after = load_dataset(DEFAULT_DATA_DIR).counts(), load_dataset(folder).counts()
-    assert (after["cities"], after["projects"], after["city_pairs"]) == (
-        before["cities"] + 1, before["projects"] + 1, before["city_pairs"] + 1)
+    assert (after["cities"], after["activities"], after["city_pairs"]) == (
+        before["cities"] + 1, before["activities"] + 1, before["city_pairs"] + 1)
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser", "-rfE",
          "--ignore", str(Path(__file__).resolve())],

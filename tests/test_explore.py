@@ -226,7 +226,7 @@ def test_csv_export_holds_only_the_years_rows(client, searchable):
     r = client.get("/export/projects.csv?from=2024")
     assert r.status_code == 200
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
-    assert [row["Project ID"] for row in rows] == ["p-trade-events"]
+    assert [row["Activity ID"] for row in rows] == ["p-trade-events"]
 
 
 def test_cli_export_takes_the_same_filters(tmp_path, capsys):

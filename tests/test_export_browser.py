@@ -103,7 +103,7 @@ def test_export_menu_downloads_what_is_on_screen(server, browser, watch):
     menu = page.locator("#export-menu")
     assert menu.is_visible() and menu.locator("summary").inner_text().strip() == "Export"
     menu.locator("summary").click()
-    csv_link = page.get_by_role("link", name="Download the projects in view as CSV")
+    csv_link = page.get_by_role("link", name="Download the activities in view as CSV")
     csv_link.wait_for(state="visible")
     page.wait_for_function("() => document.querySelector('#export-links a').getAttribute('href')"
                            ".endsWith('?sector=Transportation')")
@@ -154,7 +154,7 @@ def test_export_shows_a_busy_state_while_it_works(server, browser, watch, monkey
     page = open_page(browser, watch)
     page.goto(server.url + "/")
     page.locator("#export-menu summary").click()
-    link = page.get_by_role("link", name="Download the projects in view as an Excel workbook")
+    link = page.get_by_role("link", name="Download the activities in view as an Excel workbook")
     with page.expect_download() as download:
         link.click()
         page.locator("a.export-link[aria-busy='true']").wait_for()

@@ -182,9 +182,9 @@ def test_csv_has_bom_neutralised_cells_and_a_server_made_name(hostile_client):
     assert r.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["Project ID", "Project", "Sector"] and len(body) == 3
+    assert header[:3] == ["Activity ID", "Activity", "Sector"] and len(body) == 3
     by_id = {row[0]: dict(zip(header, row)) for row in body}
-    assert by_id["nsf-jakarta"]["Project"] == "'" + EVIL_TITLE
+    assert by_id["nsf-jakarta"]["Activity"] == "'" + EVIL_TITLE
     assert by_id["nsf-jakarta"]["Description"] == EVIL_DESCRIPTION  # text, as it is
     assert by_id["wise-phuket-milwaukee"]["ASEAN cities"] == EVIL_CITY  # names resolved
     assert by_id["workshops"]["Countries"] == "Region-wide"
@@ -205,11 +205,11 @@ def test_xlsx_opens_with_neutralised_text(hostile_client):
     assert r.status_code == 200
     assert r.headers["Content-Disposition"] == 'attachment; filename="usascp-projects-2026-11-22.xlsx"'
     wb = load_workbook(io.BytesIO(r.data))
-    assert wb.sheetnames == ["Projects", "About"]
-    ws = wb["Projects"]
+    assert wb.sheetnames == ["Activities", "About"]
+    ws = wb["Activities"]
     header = [c.value for c in ws[1]]
     cells = {row[0].value: dict(zip(header, row)) for row in ws.iter_rows(min_row=2)}
-    title = cells["nsf-jakarta"]["Project"]
+    title = cells["nsf-jakarta"]["Activity"]
     assert title.value == "'" + EVIL_TITLE and title.data_type == "s"  # a string, never a formula
     assert ws.max_row == 4 and ws.freeze_panes == "A2"
     assert "Source: U.S.-ASEAN Smart Cities Partnership dashboard, 2026-11-22" in wb["About"]["A4"].value
@@ -273,7 +273,7 @@ def test_every_content_type_has_one_charset(client):
 def test_xlsx_full_dates_are_dates_and_partial_ones_stay_as_written(client):
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(client.get("/export/projects.xlsx").data))["Projects"]
+    ws = load_workbook(io.BytesIO(client.get("/export/projects.xlsx").data))["Activities"]
     header = [c.value for c in ws[1]]
     rows = {row[0].value: dict(zip(header, row)) for row in ws.iter_rows(min_row=2)}
     full = rows["w-phuket-milwaukee"]["Announced"]
@@ -410,7 +410,7 @@ def test_map_svg_is_svg_with_its_words(client, chromium):
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     words = " ".join(t for t in root.itertext())
     for expected in ("Partner cities and city pairs", "Sector: Water", "Source: U.S.-ASEAN Smart Cities Partnership "
-                     "dashboard, 2026-11-22; project sources listed in the data", "ASCN pilot city"):
+                     "dashboard, 2026-11-22; each activity's source listed in the data", "ASCN pilot city"):
         assert expected in words
     outlines = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "countries" in (g.get("class") or "")]
     assert outlines and sum(len(p.get("d", "")) for p in outlines[0].iter("{http://www.w3.org/2000/svg}path")) > 5000
@@ -437,16 +437,16 @@ def test_briefing_pptx_has_every_slide(client, chromium):
     slides = list(deck.slides)
     titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
     assert titles[:7] == ["U.S.-ASEAN Smart Cities Partnership: briefing", "Partner cities and city pairs",
-                          "City pairs: who is paired with whom", "Projects by sector", "Projects by country",
-                          "Projects by lead agency", "Announcements by year"]
-    assert titles[7].startswith("Projects in view") and titles[-1] == "Sources"
+                          "City pairs: who is paired with whom", "Activities by sector", "Activities by country",
+                          "Activities by lead agency", "Announcements by year"]
+    assert titles[7].startswith("Activities in view") and titles[-1] == "Sources"
     assert "Sector: Water" in slides[0].placeholders[1].text and "22 November 2026" in slides[0].placeholders[1].text
     pictures = [sh for s in slides[1:7] for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert len(pictures) == 1 and _image(pictures[0].image.blob).size == (3200, 1440)  # the map; the rest are native
     assert [bool([sh for sh in s.shapes if sh.has_chart]) for s in slides[3:7]] == [False, True, False, True]
-    tables_ = [sh.table for s in slides if s.shapes.title.text.startswith("Projects in view") for sh in s.shapes
+    tables_ = [sh.table for s in slides if s.shapes.title.text.startswith("Activities in view") for sh in s.shapes
                if sh.has_table]
-    assert [c.text for c in tables_[0].rows[0].cells] == ["Project", "Sector", "Cities", "Lead agency", "Status",
+    assert [c.text for c in tables_[0].rows[0].cells] == ["Activity", "Sector", "Cities", "Lead agency", "Status",
                                                           "Source"]
     assert sum(len(t.rows) - 1 for t in tables_) == 3  # every Water project of the demo, once
     listed = " ".join(c.text for t in tables_ for row in list(t.rows)[1:] for c in row.cells)
@@ -467,7 +467,7 @@ def test_briefing_pdf_has_the_same_pages(client, chromium):
     assert "Smart Cities Partnership" in texts[0] and "Sector: Water" in texts[0] and "22 November 2026" in texts[0]
     assert "Partner cities and city pairs" in texts[1] and "who is paired with whom" in texts[2]
     assert "Announcements by year" in texts[6]
-    assert any("Projects in view" in t for t in texts) and "Sources" in texts[-1]
+    assert any("Activities in view" in t for t in texts) and "Sources" in texts[-1]
     assert reader.metadata.title == "U.S.-ASEAN Smart Cities Partnership: briefing"
 
 

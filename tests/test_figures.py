@@ -127,11 +127,11 @@ def test_timeline_stacks_sectors_by_year(demo):
 
 def test_headline_numbers(demo):
     # 12 cities in 6 countries (THA, VNM, MYS, IDN, PHL, USA), 10 projects, 5 city pairs
-    assert figures.headline_numbers(demo, view(demo)) == {"cities": 12, "countries": 6, "projects": 10, "city pairs": 5}
+    assert figures.headline_numbers(demo, view(demo)) == {"cities": 12, "countries": 6, "activities": 10, "city pairs": 5}
     thai = figures.headline_numbers(demo, view(demo, countries=("THA",)))
     # Phuket's two pairs and the Thai health records; Phuket and Bangkok plus the U.S. partners Milwaukee and Las Vegas
-    assert thai["projects"] == 3 and thai["city pairs"] == 2 and not math.isnan(thai["cities"])
-    assert thai == {"cities": 4, "countries": 2, "projects": 3, "city pairs": 2}
+    assert thai["activities"] == 3 and thai["city pairs"] == 2 and not math.isnan(thai["cities"])
+    assert thai == {"cities": 4, "countries": 2, "activities": 3, "city pairs": 2}
 
 
 def _pair_rows(fig):

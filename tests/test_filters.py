@@ -114,7 +114,7 @@ def test_empty_selection(tiny):
 
 
 def test_describe(tiny):
-    assert FilterState().describe(tiny.index) == "All projects"
+    assert FilterState().describe(tiny.index) == "All activities"
     water_in_thailand = FilterState(sectors=("Water",), countries=("THA",))
     assert water_in_thailand.describe(tiny.index) == "Sector: Water · Country: Thailand"
     assert FilterState(city="phuket").describe(tiny.index) == "City: Phuket"

@@ -52,7 +52,7 @@ def test_validate_prints_counts(tmp_path, capsys):
     out = capsys.readouterr().out
     # the demo data: six ASCN pilots among twelve cities; three water and two transport pairs
     assert f"OK: {folder}" in out
-    assert "12 (6 ASCN pilot cities)" in out and "projects:          10" in out and "city pairs:        5" in out
+    assert "12 (6 ASCN pilot cities)" in out and "activities:        10" in out and "city pairs:        5" in out
     assert "sectors in use:    6" in out and "countries:         6" in out
 
 

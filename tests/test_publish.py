@@ -23,7 +23,7 @@ def test_publish_swaps_valid_files_in_and_says_what_changed(tmp_path, capsys):
     new = _new_files(tmp_path)
     assert main(["publish", "--from", str(new), "--data-dir", str(live)]) == 0
     out = capsys.readouterr().out
-    assert "projects:         3 -> 4 (+1)" in out and "projects: 1 added, 0 removed, 0 changed" in out
+    assert "activities:       3 -> 4 (+1)" in out and "activities: 1 added, 0 removed, 0 changed" in out
     for name in ("cities.geojson", "projects.csv"):
         assert (live / name).read_bytes() == (new / name).read_bytes()
     assert sorted(p.name for p in live.iterdir() if not p.name.startswith(".snapshot")) == ["cities.geojson", "projects.csv"]

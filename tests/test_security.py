@@ -217,13 +217,13 @@ def test_app_follows_data_changes_and_keeps_serving_on_a_broken_one(tmp_path):
         return len(r.get_json()["response"][ids.TABLE_DATA]["data"])
 
     assert projects_shown() == 3
-    assert client.get("/healthz").get_json()["counts"]["projects"] == 3
+    assert client.get("/healthz").get_json()["counts"]["activities"] == 3
     csv_path = folder / "projects.csv"
     csv_path.write_text(csv_path.read_text() + "new-row,New row,Water,,Department of State,,phuket,,,planned,2025,,Test source,project\n")
     touch_later(csv_path)
     assert projects_shown() == 4
     health = client.get("/healthz").get_json()
-    assert health["version"] == source.version and health["counts"]["projects"] == 4
+    assert health["version"] == source.version and health["counts"]["activities"] == 4
     csv_path.write_bytes((FIXTURES / "bad_date" / "projects.csv").read_bytes())
     touch_later(csv_path)
     assert projects_shown() == 4  # the last good data
@@ -312,7 +312,7 @@ def _stop(proc) -> tuple[str, str]:
 def test_serve_runs_gunicorn_workers(tmp_path):
     proc, port, body = _serve(tmp_path)
     try:
-        assert body and body["counts"]["projects"] == 3
+        assert body and body["counts"]["activities"] == 3
         assert len(children(proc.pid)) == 2
         # any worker answers any request the same way, and names the data by the same version
         pages = {urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=10).read() for _ in range(6)}
@@ -360,7 +360,7 @@ def test_xlsx_strips_control_characters_before_neutralising(tmp_path):
     text = (folder / "projects.csv").read_text().replace("Digital economy research", '\x01=HYPERLINK("http://x.invalid")')
     (folder / "projects.csv").write_text(text)
     content, _, _ = export(load_dataset(folder), "xlsx", "projects", "")
-    sheet = load_workbook(_io.BytesIO(content))["Projects"]
+    sheet = load_workbook(_io.BytesIO(content))["Activities"]
     cell = next(row[1] for row in sheet.iter_rows(min_row=2) if "HYPERLINK" in str(row[1].value))  # the title column
     assert cell.value.startswith("'=") and cell.data_type == "s"  # text, not a formula
 

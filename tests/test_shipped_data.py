@@ -42,7 +42,7 @@ def shipped():
 
 def test_shipped_counts(shipped):
     c = shipped.counts()
-    assert (c["cities"], c["ascn_pilot_cities"], c["projects"], c["city_pairs"]) == (37, 26, 26, 10)
+    assert (c["cities"], c["ascn_pilot_cities"], c["activities"], c["city_pairs"]) == (37, 26, 26, 10)
 
 
 def km(lat1, lon1, lat2, lon2):

@@ -53,7 +53,7 @@ def test_valid_change_is_picked_up(tmp_path):
     touch_later(folder / "projects.csv")
     assert len(src.current.projects) == 4 and src.version != first
     status, body = src.health()
-    assert status == 200 and body["counts"]["projects"] == 4 and len(body["files"]["projects.csv"]) == 64
+    assert status == 200 and body["counts"]["activities"] == 4 and len(body["files"]["projects.csv"]) == 64
     assert body["version"] == src.version and body["served_from"] == "files"
 
 

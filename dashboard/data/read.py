@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dashboard import DEFAULT_DATA_DIR
+from dashboard.data.about import ABOUT_FILE, check_about
 from dashboard.data.build import CITIES_FILE, PROJECTS_FILE, validate_texts
 from dashboard.data.issues import DataIssue
 from dashboard.model.dataset import Dataset
@@ -49,10 +50,15 @@ def read_text(path: Path, issues: list[DataIssue]) -> str | None:
     return None if raw is None else decode_text(path.name, raw, issues)
 
 
+#: the data files in a data folder: the two it must hold, and about.json, which it may
+REQUIRED_FILES: tuple[str, ...] = (CITIES_FILE, PROJECTS_FILE)
+DATA_FILES: tuple[str, ...] = (*REQUIRED_FILES, ABOUT_FILE)
+
+
 def content_hash(blobs: dict[str, bytes]) -> str:
-    """SHA-256 over both data files' bytes (each named and sized, so no two pairs of files share a hash)."""
+    """SHA-256 over the data files' bytes (each named and sized, so no two sets of files share a hash)."""
     h = hashlib.sha256()
-    for name in (CITIES_FILE, PROJECTS_FILE):
+    for name in (n for n in DATA_FILES if n in blobs):
         data = blobs[name]
         h.update(f"{name}\0{len(data)}\0".encode())
         h.update(data)
@@ -69,12 +75,14 @@ def load_files(data_dir: Path | str) -> tuple[Dataset, str, dict[str, bytes]]:
     """
     folder = Path(data_dir)
     issues: list[DataIssue] = []
-    blobs = {name: read_bytes(folder / name, issues) for name in (CITIES_FILE, PROJECTS_FILE)}
+    names = [*REQUIRED_FILES, *([ABOUT_FILE] if (folder / ABOUT_FILE).exists() else [])]
+    blobs = {name: read_bytes(folder / name, issues) for name in names}
     texts = {name: None if raw is None else decode_text(name, raw, issues) for name, raw in blobs.items()}
     files = {name: hashlib.sha256(raw).hexdigest() if raw is not None else "" for name, raw in blobs.items()}
+    about = check_about(texts[ABOUT_FILE], ABOUT_FILE, issues) if texts.get(ABOUT_FILE) is not None else None
     dataset = replace(validate_texts(texts[CITIES_FILE], texts[PROJECTS_FILE], issues, files),
-                      changed_on=_changed_on(folder))
-    return dataset, content_hash(blobs), blobs  # type: ignore[arg-type] - both were read, or validation raised
+                      changed_on=_changed_on(folder), about=about)
+    return dataset, content_hash(blobs), blobs  # type: ignore[arg-type] - all were read, or validation raised
 
 
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
@@ -91,7 +99,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
 def _changed_on(folder: Path) -> str | None:
     """The UTC date the newer of the two files was last changed."""
     try:
-        newest = max((folder / name).stat().st_mtime for name in (CITIES_FILE, PROJECTS_FILE))
+        newest = max((folder / name).stat().st_mtime for name in REQUIRED_FILES)
     except OSError:
         return None
     return _dt.datetime.fromtimestamp(newest, _dt.timezone.utc).date().isoformat()

@@ -17,7 +17,6 @@ import logging
 import shutil
 from pathlib import Path
 
-from dashboard.data.build import CITIES_FILE, PROJECTS_FILE
 from dashboard.data.files import write_atomic
 from dashboard.data.read import load_files
 from dashboard.model.dataset import Dataset
@@ -40,13 +39,13 @@ def latest(folder: Path) -> str | None:
 
 def save(folder: Path, blobs: dict[str, bytes], digest: str) -> bool:
     """Keep this validated pair as the last good one; False (logged) if the folder cannot be written."""
-    if latest(folder) == digest and all((folder / digest / n).is_file() for n in (CITIES_FILE, PROJECTS_FILE)):
+    if latest(folder) == digest and all((folder / digest / n).is_file() for n in blobs):
         return True  # another worker (or an earlier load) saved it already
     try:
         pair = folder / digest
         pair.mkdir(parents=True, exist_ok=True)
-        for name in (CITIES_FILE, PROJECTS_FILE):
-            write_atomic(pair / name, blobs[name])
+        for name, data in blobs.items():
+            write_atomic(pair / name, data)
         write_atomic(folder / LATEST, digest + "\n")
     except OSError as exc:
         log.warning("could not save the last-good snapshot in %s: %s", folder, exc)

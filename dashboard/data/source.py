@@ -25,7 +25,7 @@ from dashboard.config import snapshot_folder
 from dashboard.data import snapshot
 from dashboard.data.build import CITIES_FILE, PROJECTS_FILE
 from dashboard.data.issues import DataError
-from dashboard.data.read import load_files
+from dashboard.data.read import DATA_FILES, load_files
 from dashboard.model.dataset import Dataset
 
 log = logging.getLogger("usascp.data")
@@ -89,7 +89,7 @@ class DataSource:
 
     def _files_signature(self) -> tuple:
         sig = []
-        for name in (CITIES_FILE, PROJECTS_FILE):
+        for name in DATA_FILES:
             try:
                 st = (self.data_dir / name).stat()
                 sig.append((st.st_mtime_ns, st.st_size, st.st_ino))
@@ -153,8 +153,8 @@ class DataSource:
         if digest != self.content_hash or self.served_from != "files":
             self._install(dataset, digest, "files")
             c = dataset.counts()
-            log.info("data loaded (version %s): %d cities, %d projects, %d city pairs",
-                     self.version, c["cities"], c["projects"], c["city_pairs"])
+            log.info("data loaded (version %s): %d cities, %d activities, %d city pairs",
+                     self.version, c["cities"], c["activities"], c["city_pairs"])
         snapshot.save(self.snapshot_dir, blobs, digest)
         return None
 

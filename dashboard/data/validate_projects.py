@@ -73,7 +73,7 @@ def check_projects(text: str, label: str, cities: dict[str, dict], issues: list[
     if header is None:
         add(1, 1, "the file is empty", None, f"the first line must be the header: {','.join(PROJECT_COLUMNS)}")
     elif not records and last_line == 0:
-        add(header_line, 1, "no projects: the file has a header but no rows")
+        add(header_line, 1, "no activities: the file has a header but no rows")
     return records
 
 

@@ -29,6 +29,7 @@ from dashboard.figures import (
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import Selection, to_query
 from dashboard.model.render import Rendered, project_rows
+from dashboard.model.words import activities, counted
 from dashboard.vocab import SECTOR_COLOURS, SECTORS
 
 #: the map picture: 800 x 360 CSS pixels at scale 4 (3200 px wide), so that on a 12.3 in wide slide
@@ -54,7 +55,7 @@ NATIVE: tuple[str, ...] = ("sectors", "countries", "agencies", "timeline")
 
 #: the table slides' columns: (key, heading, share of the width)
 TABLE_COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("title", "Project", 0.23), ("sector", "Sector", 0.13), ("cities", "Cities", 0.17),
+    ("title", "Activity", 0.23), ("sector", "Sector", 0.13), ("cities", "Cities", 0.17),
     ("lead_agency", "Lead agency", 0.13), ("status", "Status", 0.1), ("source", "Source", 0.24),
 )
 
@@ -144,14 +145,14 @@ STATEMENTS: dict[str, tuple[str, str]] = {
 
 
 def statement(chart: str, label: str, value: int, total: int) -> str:
-    """'All 5 projects are led by the Department of Transportation': a chart with one category, in words."""
+    """'All 5 activities are led by the Department of Transportation': a chart with one category, in words."""
     plural, single = STATEMENTS[chart]
     if chart == "countries" and label == REGION_WIDE:
         plural, single, label = "are region-wide programmes (all ASEAN){}", "is a region-wide programme (all ASEAN){}", ""
     if value == total:
-        subject, one = (f"All {total:,} projects", False) if total != 1 else ("The one project in view", True)
+        subject, one = (f"All {activities(total)}", False) if total != 1 else ("The one activity in view", True)
     else:
-        subject, one = f"{value:,} of the {total:,} projects", value == 1
+        subject, one = f"{value:,} of the {activities(total)}", value == 1
     return f"{subject} {(single if one else plural).format(label)}"
 
 
@@ -231,10 +232,15 @@ class Deck:
     slides: tuple[str, ...] = SLIDES
     #: the dashboard showing these filters (absolute when the server's address is known)
     link: str = ""
+    #: two or three sentences on what the partnership is (data/about.json), and their sources
+    background: str = ""
+    background_sources: tuple[str, ...] = ()
+    #: when the data was last changed and its newest source ('Data as of ...')
+    as_of: str = ""
 
     @property
     def table_note(self) -> str:
-        n = f"{self.total:,} project{'s' if self.total != 1 else ''}"
+        n = activities(self.total)
         if self.total > len(self.rows):
             n += f"; the first {len(self.rows):,} are listed, the CSV export has them all"
         return f"{self.filters} — {n}"
@@ -254,13 +260,17 @@ ROW_LIMIT = 200
 def deck(dataset: Dataset, rendered: Rendered, date: _dt.date | None, slides: tuple[str, ...] = SLIDES,
          base_url: str = "") -> Deck:
     h = rendered.headlines
-    numbers = " · ".join(f"{v:,} {k}" for k, v in h.items())
+    numbers = " · ".join(counted(v, k) for k, v in h.items())
+    about = dataset.about
     total = len(rendered.selection.projects)
     rows = project_rows(dataset, rendered.selection, ROW_LIMIT)
     return Deck(title=f"{PRODUCT}: briefing", filters=rendered.state.describe(dataset.index), date=date or today(),
                 numbers=numbers, charts=tuple(c for c in CHARTS if c in slides), rows=slide_rows(rows), total=total,
                 sources=source_documents(rows)[:SOURCE_LIMIT], slides=slides,
-                link=(base_url or "./") + to_query(rendered.state))
+                link=(base_url or "./") + to_query(rendered.state),
+                background=about.background if about else "",
+                background_sources=tuple(dict.fromkeys(s.source for s in about.statements if s.briefing)) if about else (),
+                as_of=dataset.as_of())
 
 
 SOURCE_LIMIT = 120
@@ -350,7 +360,7 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     def bar_chart(slide, bars: Bars, what: str):
         data = CategoryChartData()
         data.categories = [wrapped(label) for label in bars.labels]
-        data.add_series("Projects", bars.values)
+        data.add_series("Activities", bars.values)
         lines = sum(len(textwrap.wrap(label, WRAP)) or 1 for label in bars.labels)
         tall = min(height, Inches(0.3 + 0.42 * max(lines, 2) + 0.18 * len(bars.labels)))
         frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, tall, data)
@@ -405,7 +415,7 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
         if peak <= 12:
             values.major_unit = 1
         values.has_title = True
-        values.axis_title.text_frame.text = "Projects announced"
+        values.axis_title.text_frame.text = "Activities announced"
         values.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(CHART_TEXT)
         values.axis_title.text_frame.paragraphs[0].runs[0].font.bold = False
 
@@ -414,18 +424,18 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
         pairs = pair_rows(dataset, rendered.selection)
         title = CHARTS["pairs"].title
         if not pairs:
-            statement_slide(title, f"No city pairs among the {d.total:,} project{'s' if d.total != 1 else ''} in view",
+            statement_slide(title, f"No city pairs among the {activities(d.total)} in view",
                             d.notes(d.sources, CHARTS["pairs"].description))
             return
         shown = sorted(pairs, key=lambda p: -p.projects)[:MAX_PAIRS] if len(pairs) > MAX_PAIRS else pairs
         if len(shown) < len(pairs):
             shown = [p for p in pairs if p in shown]
         groups = [shown[i:i + PAIRS_PER_SLIDE] for i in range(0, len(shown), PAIRS_PER_SLIDE)]
-        columns = (("", 0.22), ("ASEAN city", 4.2), ("U.S. partner city", 4.2), ("Sector", 2.4), ("Projects", 1.313))
+        columns = (("", 0.22), ("ASEAN city", 4.2), ("U.S. partner city", 4.2), ("Sector", 2.4), ("Activities", 1.313))
         for n, group in enumerate(groups, start=1):
             note = f"{d.filters} — {len(pairs):,} city pair{'s' if len(pairs) != 1 else ''}"
             if len(shown) < len(pairs):
-                note += f"; the {len(shown)} with the most projects are listed"
+                note += f"; the {len(shown)} with the most activities are listed"
             slide = content_slide(title + (f" ({n} of {len(groups)})" if len(groups) > 1 else ""), note,
                                   d.notes(d.sources, CHARTS["pairs"].description))
             shape = slide.shapes.add_table(len(group) + 1, len(columns), Inches(0.5), Inches(1.55), Inches(12.333),
@@ -453,19 +463,24 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     # title slide
     slide = prs.slides.add_slide(prs.slide_layouts[0])
     slide.shapes.title.text = d.title
-    slide.shapes.title.left, slide.shapes.title.top = Inches(0.9), Inches(2.0)
+    # the title and its lines high enough that the background (up to three sentences) fits below them
+    top = Inches(1.0) if d.background else Inches(2.0)
+    slide.shapes.title.left, slide.shapes.title.top = Inches(0.9), top
     slide.shapes.title.width, slide.shapes.title.height = Inches(11.5), Inches(1.5)
     sub = slide.placeholders[1]
-    sub.left, sub.top, sub.width, sub.height = Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.2)
+    sub.left, sub.top, sub.width, sub.height = Inches(0.9), top + Inches(1.7), Inches(11.5), Inches(2.2)
     sub.text_frame.text = d.filters
     for line in (long_date(d.date), d.numbers):
         sub.text_frame.add_paragraph().text = line
+    if d.background:
+        text_box(slide, Inches(5.1), Inches(1.8), d.background, 16, colour=ink)
     text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
-    slide.notes_slide.notes_text_frame.text = d.notes(d.sources, "The briefing pack: " + ", ".join(d.slides) + ".")
+    slide.notes_slide.notes_text_frame.text = d.notes([*d.background_sources, *d.sources],
+                                                      "The briefing pack: " + ", ".join(d.slides) + ".")
 
     everything = [*d.sources, CREDITS]
     if empty:
-        statement_slide("No projects match these filters",
+        statement_slide("No activities match these filters",
                         f"Nothing in the data matches {d.filters}.",
                         d.notes([CREDITS], "An empty selection: the deck has no charts to show."))
     for chart in () if empty else d.charts:
@@ -486,7 +501,7 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
             bars = chart_bars(dataset, selection, chart)
             note = subtitle(dataset, rendered)
             if len(bars.labels) > MAX_BARS:
-                note += f"; the {MAX_BARS} with the most projects of {len(bars.labels)}"
+                note += f"; the {MAX_BARS} with the most activities of {len(bars.labels)}"
                 bars = Bars(bars.labels[:MAX_BARS], bars.values[:MAX_BARS], bars.colours[:MAX_BARS])
             slide = content_slide(title, note, d.notes(d.sources, CHARTS[chart].description))
             bar_chart(slide, bars, what)
@@ -498,8 +513,8 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     chars = {key: (w - 0.2) * 11.5 for (key, _, _), w in zip(TABLE_COLUMNS, col_in)}
     pages = paginate(d.rows, chars, max_lines=22) if "projects" in d.slides and not empty else []
     for n, page in enumerate(pages, start=1):
-        label = f"Projects in view ({n} of {len(pages)})" if len(pages) > 1 else "Projects in view"
-        slide = content_slide(label, d.table_note, d.notes(source_documents(page), "The projects in view."))
+        label = f"Activities in view ({n} of {len(pages)})" if len(pages) > 1 else "Activities in view"
+        slide = content_slide(label, d.table_note, d.notes(source_documents(page), "The activities in view."))
         shape = slide.shapes.add_table(len(page) + 1, len(TABLE_COLUMNS), left, top, width,
                                        Inches(0.34 * (len(page) + 1)))
         table = shape.table
@@ -518,13 +533,13 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
                     para.font.bold = r == 0
 
     # sources
-    items = d.sources or ["No projects in view."]
+    items = d.sources or ["No activities in view."]
     per = 10
     groups = [items[i:i + per] for i in range(0, len(items), per)]
     for n, group in enumerate(groups, start=1):
         slide = content_slide("Sources" + (f" ({n} of {len(groups)})" if len(groups) > 1 else ""),
-                              "Every project's source document, as cited in the data",
-                              d.notes([*group, CREDITS], "The sources of the projects in view."))
+                              "Every activity's source document, as cited in the data",
+                              d.notes([*group, CREDITS], "The sources of the activities in view."))
         frame = slide.shapes.add_textbox(left, top, width, height).text_frame
         frame.word_wrap = True
         for i, doc in enumerate([*group, *([CREDITS] if n == len(groups) else [])]):
@@ -570,9 +585,11 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
     cover = go.Figure()
     cover.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), template="plotly_white",
                         font=dict(family=FONT, color=INK))
-    for y, text, size, colour in ((0.66, d.title, 34, INK), (0.52, d.filters, 24, INK),
-                                  (0.44, long_date(d.date), 20, MUTED), (0.37, d.numbers, 18, MUTED)):
-        cover.add_annotation(text=html_escape(text), x=0.03, xanchor="left", y=y, xref="paper", yref="paper",
+    for y, text, size, colour in ((0.72, d.title, 34, INK), (0.6, d.filters, 24, INK),
+                                  (0.52, long_date(d.date), 20, MUTED), (0.45, d.numbers, 18, MUTED),
+                                  (0.3, d.background, 15, INK)):
+        cover.add_annotation(text="<br>".join(html_escape(part) for part in textwrap.wrap(text, 120)), x=0.03,
+                             xanchor="left", y=y, xref="paper", yref="paper", yanchor="top" if y < 0.4 else "middle",
                              showarrow=False, font=dict(size=size, color=colour), align="left")
     pages.append(_page(cover, "", "", d.date, dataset))
 
@@ -583,7 +600,7 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
     chars = {key: share * 900 / 8.0 for key, _, share in TABLE_COLUMNS}  # 14 px text on a 960 px page
     groups = paginate(d.rows, chars, max_lines=17, row_padding=0.8) if "projects" in d.slides else []
     for n, group in enumerate(groups, start=1):
-        label = f"Projects in view ({n} of {len(groups)})" if len(groups) > 1 else "Projects in view"
+        label = f"Activities in view ({n} of {len(groups)})" if len(groups) > 1 else "Activities in view"
         note = d.table_note
         if group:
             fig = _table_figure([h for _, h, _ in TABLE_COLUMNS], [[r[k] for r in group] for k, _, _ in TABLE_COLUMNS],
@@ -591,18 +608,18 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
         else:
             fig = go.Figure()
             fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), template="plotly_white")
-            fig.add_annotation(text="No projects match these filters.", x=0, xanchor="left", y=1, yanchor="top",
+            fig.add_annotation(text="No activities match these filters.", x=0, xanchor="left", y=1, yanchor="top",
                                xref="paper", yref="paper", showarrow=False, font=dict(size=20, color=INK))
         pages.append(_page(fig, label, note, d.date, dataset))
 
-    items = d.sources or ["No projects in view."]
+    items = d.sources or ["No activities in view."]
     per = 8
     groups_s = [items[i:i + per] for i in range(0, len(items), per)]
     for n, group in enumerate(groups_s, start=1):
         rows = [*group, *([CREDITS] if n == len(groups_s) else [])]
         fig = _table_figure(["Source document"], [rows], [1.0])
         label = "Sources" + (f" ({n} of {len(groups_s)})" if len(groups_s) > 1 else "")
-        pages.append(_page(fig, label, "Every project's source document, as cited in the data", d.date, dataset))
+        pages.append(_page(fig, label, "Every activity's source document, as cited in the data", d.date, dataset))
 
     pdfs = render([(fig, "pdf", PAGE) for fig in pages])
     writer = PdfWriter()

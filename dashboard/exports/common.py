@@ -72,7 +72,7 @@ def source_line(date: _dt.date | None = None, dataset: Dataset | None = None) ->
     """'Source: ... dashboard, <date>; project sources listed in the data. Data as of ...' (the last part when
     ``dataset`` knows its dates)."""
     line = (f"Source: {PRODUCT} dashboard, {(date or today()).isoformat()}; "
-            "project sources listed in the data")
+            "each activity's source listed in the data")
     as_of = dataset.as_of() if dataset is not None else ""
     return f"{line}. {as_of}" if as_of else line
 

@@ -34,6 +34,7 @@ from dashboard import figures
 from dashboard.figures import FONT, INK, MUTED, html_escape
 from dashboard.model.dataset import Dataset
 from dashboard.model.render import Rendered
+from dashboard.model.words import activities
 
 TOPOJSON_DIR = PACKAGE_DIR / "assets" / "topojson"
 INSTALL_MESSAGE = (
@@ -130,8 +131,7 @@ def size_from(width: object = None, height: object = None, scale: object = None,
 
 
 def subtitle(dataset: Dataset, rendered: Rendered) -> str:
-    n = rendered.headlines["projects"]
-    return f"{rendered.state.describe(dataset.index)} — {n} project{'s' if n != 1 else ''} in view"
+    return f"{rendered.state.describe(dataset.index)} — {activities(rendered.headlines['activities'])} in view"
 
 
 def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None, source: str | None) -> go.Figure:

@@ -30,14 +30,14 @@ def key_points(dataset: Dataset, selection: Selection, pairs: list[Pair]) -> lis
     Washington, DC, announced 2021-12'; one sentence saying so when nothing is in view."""
     total = len(selection.projects)
     if total == 0:
-        return ["No projects match these filters."]
+        return ["No activities match these filters."]
     points = []
     bars = sector_bars(selection)
     sectors = sorted(((v, s) for s, v in zip(bars.labels, bars.values) if v), key=lambda t: -t[0])
     if len(sectors) == 1:
-        points.append(f"All {_plural(total, 'project')} are in the {sectors[0][1]} sector.")
+        points.append(f"All {_plural(total, 'activity', 'activities')} are in the {sectors[0][1]} sector.")
     else:
-        points.append(f"{sectors[0][1]} leads with {sectors[0][0]:,} of the {_plural(total, 'project')}; "
+        points.append(f"{sectors[0][1]} leads with {sectors[0][0]:,} of the {_plural(total, 'activity', 'activities')}; "
                       f"{len(sectors)} sectors in all.")
     by_sector = Counter(p.sector for p in pairs)
     for sector, n in by_sector.most_common(2):
@@ -47,13 +47,13 @@ def key_points(dataset: Dataset, selection: Selection, pairs: list[Pair]) -> lis
     agencies = agency_bars(selection)
     if agencies.labels:
         lead, count = agencies.labels[0], agencies.values[0]
-        points.append(f"The {lead} leads {_plural(count, 'project')}" +
+        points.append(f"The {lead} leads {_plural(count, 'activity', 'activities')}" +
                       (f", the most of {len(agencies.labels)} agencies." if len(agencies.labels) > 1 else
                        " — every one in view."))
     countries = country_bars(dataset, selection)
     named = [(label, v) for label, v in zip(countries.labels, countries.values) if label != REGION_WIDE]
     if named and len(points) < 5:
-        points.append(f"Projects concern {_plural(len(named), 'country', 'countries')}; {named[0][0]} has the most "
+        points.append(f"Activities concern {_plural(len(named), 'country', 'countries')}; {named[0][0]} has the most "
                       f"({named[0][1]:,}).")
     latest = selection.projects.sort_values("announced_date", kind="stable").iloc[-1]
     if len(points) < 5:
@@ -92,6 +92,9 @@ def docx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     line.add_run(f" · {long_date(d.date)}")
     numbers = doc.add_paragraph(d.numbers)
     numbers.runs[0].font.size = Pt(12)
+    if d.background:
+        background = doc.add_paragraph(d.background)
+        background.runs[0].font.size = Pt(10)
 
     if picture:
         doc.add_picture(io.BytesIO(picture), width=Inches(6.6))
@@ -108,7 +111,7 @@ def docx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
         table = doc.add_table(rows=1, cols=4)
         table.style = "Light List Accent 1"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, ("ASEAN city", "U.S. partner city", "Sector", "Projects")):
+        for cell, text in zip(table.rows[0].cells, ("ASEAN city", "U.S. partner city", "Sector", "Activities")):
             cell.text = text
         for pair in shown:
             cells = table.add_row().cells
@@ -129,7 +132,8 @@ def docx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     docs = d.sources[:NOTE_SOURCES]
     extra = len(d.sources) - len(docs)
     lines = [*docs, *([f"and {extra:,} more source documents, listed in the CSV export"] if extra else []),
-             CREDITS, source_line(d.date), f"Live view: {d.link}"]
+             *(f"Background: {s}" for s in d.background_sources), CREDITS, source_line(d.date, dataset),
+             f"Live view: {d.link}"]
     for text in lines:
         para = doc.add_paragraph(text)
         para.paragraph_format.space_after = Pt(0)

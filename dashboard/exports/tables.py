@@ -1,4 +1,4 @@
-"""The projects in view as CSV (UTF-8 with a BOM, for Excel) and XLSX, safe to open in a spreadsheet.
+"""The activities in view as CSV (UTF-8 with a BOM, for Excel) and XLSX, safe to open in a spreadsheet.
 
 Both carry a numeric ``Year`` beside the announcement date; in the XLSX a full date (YYYY-MM-DD)
 is a real Excel date, while a year or a year-month stays as the source wrote it.
@@ -21,7 +21,7 @@ from dashboard.vocab import FORMULA_PREFIXES
 
 #: (key of render.project_rows, or 'description'; column heading)
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("project_id", "Project ID"), ("title", "Project"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"),
+    ("project_id", "Activity ID"), ("title", "Activity"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"),
     ("us_cities", "U.S. cities"), ("countries", "Countries"), ("lead_agency", "Lead agency"),
     ("partners", "Partners"), ("status", "Status"), ("announced", "Announced"), ("year", "Year"),
     ("description", "Description"), ("source", "Source"),
@@ -90,7 +90,7 @@ def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Projects"
+    ws.title = "Activities"
     ws.append([label for _, label in COLUMNS])
     announced = [key for key, _ in COLUMNS].index("announced")
     for row in records(dataset, rendered):
@@ -100,7 +100,7 @@ def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
             ws.cell(row=ws.max_row, column=announced + 1).number_format = "yyyy-mm-dd"
     for c in ws[1]:
         c.font = Font(bold=True)
-    widths = {"Year": 8, "Project ID": 24, "Project": 44, "Description": 60, "Source": 60, "Partners": 36}
+    widths = {"Year": 8, "Activity ID": 24, "Activity": 44, "Description": 60, "Source": 60, "Partners": 36}
     for i, (_, label) in enumerate(COLUMNS, start=1):
         letter = ws.cell(row=1, column=i).column_letter
         ws.column_dimensions[letter].width = widths.get(label, 18)
@@ -109,11 +109,11 @@ def xlsx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     about = wb.create_sheet("About")
-    for line in (PRODUCT, f"Filters: {rendered.state.describe(dataset.index)}", f"Projects: {len(rendered.selection.projects)}",
+    for line in (PRODUCT, f"Filters: {rendered.state.describe(dataset.index)}", f"Activities: {len(rendered.selection.projects)}",
                  source_line(date, dataset)):
         about.append([cell(line)])
     about.column_dimensions["A"].width = 100
-    wb.properties.title = f"{PRODUCT}: projects"
+    wb.properties.title = f"{PRODUCT}: activities"
     wb.properties.creator = f"{PRODUCT} dashboard"
     out = io.BytesIO()
     wb.save(out)

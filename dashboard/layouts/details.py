@@ -1,4 +1,4 @@
-"""The city details panel: who the city is and its projects in view."""
+"""The city details panel: who the city is and its activities in view."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dash import html
 from dashboard.ids import ids
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import Selection
+from dashboard.model.words import activities
 from dashboard.vocab import SECTOR_COLOURS
 
 
@@ -39,13 +40,13 @@ def city_details(dataset: Dataset, city_id: str | None, selection: Selection) ->
             html.Div(["Source: ", p.source], className="project-source"),
         ]))
     total = len(selection.projects)
-    more = (html.P(f"… and {total - len(items):,} more: see the projects table, or export them as CSV.",
+    more = (html.P(f"… and {total - len(items):,} more: see the activities table, or export them as CSV.",
                    className="caption") if total > len(items) else None)
     return [
         html.H2(c["name"], id=ids.DETAILS_TITLE),
         html.P(place, className="city-place"),
         html.P(status, className="city-status"),
-        html.H3(f"{total:,} project(s) in view"),
-        html.Ul(items, className="project-list") if items else html.P("No projects in the current filters."),
+        html.H3(f"{activities(total)} in view"),
+        html.Ul(items, className="project-list") if items else html.P("No activities in the current filters."),
         more,
     ]

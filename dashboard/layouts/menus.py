@@ -26,8 +26,8 @@ EXPORT_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                                 f"the {chart.menu_label.lower()} as {FORMAT_NAMES[fmt][1]}")
                                for fmt in chart.formats))
       for chart in CHARTS.values()),
-    ("Data", (("CSV", "projects.csv", "the projects in view as CSV"),
-              ("Excel", "projects.xlsx", "the projects in view as an Excel workbook"))),
+    ("Data", (("CSV", "projects.csv", "the activities in view as CSV"),
+              ("Excel", "projects.xlsx", "the activities in view as an Excel workbook"))),
 )
 
 
@@ -35,7 +35,7 @@ EXPORT_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 PACKS = ("briefing.pptx", "briefing.pdf")
 #: what each slide's checkbox says
 SLIDE_LABELS = {**{name: chart.menu_label.removesuffix(" chart") for name, chart in CHARTS.items()},
-                "projects": "Projects table"}
+                "projects": "Activities table"}
 
 
 def export_href(name: str, search: str, slides: list[str] | tuple[str, ...] | None = None) -> str:

@@ -1,4 +1,4 @@
-"""The page: header, filter panel, headline numbers, map with city details, charts and the projects table."""
+"""The page: header, filter panel, headline numbers, map with city details, charts and the activities table."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from dashboard.layouts.details import city_details
 from dashboard.layouts.menus import toolbar
 from dashboard.layouts.table import projects_table
 from dashboard.model.dataset import Dataset
-from dashboard.model.render import Rendered, counted
+from dashboard.layouts.about import about_panel, official_note
+from dashboard.model.render import Rendered
+from dashboard.model.words import activities, counted
 from dashboard.vocab import KINDS
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
@@ -32,13 +34,17 @@ def graph_config(topojson_url: str, filename: str) -> dict:
 
 
 def header(dataset: Dataset) -> html.Header:
+    """The title, what the data counts (beside the partnership's own published count) and the About panel."""
     c = dataset.counts()
+    official = official_note(dataset.about)
     return html.Header(className="site-header", children=[
         html.Div(className="brand", children=[
             html.H1("U.S.-ASEAN Smart Cities Partnership"),
-            html.P(f"Partner cities, city pairs and {c['projects']} projects from the partnership's source documents",
-                   className="tagline"),
+            html.P(f"Partner cities, city pairs and {activities(c['activities'])} (projects, programmes, events, "
+                   "exchanges and training) from the partnership's source documents", className="tagline"),
+            html.P(official, className="official-count") if official else None,
         ]),
+        about_panel(dataset),
     ])
 
 
@@ -56,7 +62,7 @@ def filter_panel(dataset: Dataset) -> html.Aside:
     years = [{"label": y, "value": y} for y in allowed.values["from"]]
     return html.Aside(id=ids.FILTERS, className="filters card", **{"aria-label": "Filters"}, children=[
         html.H2("Filters"),
-        _labelled("Search projects", dcc.Input(id=ids.QUERY, type="search", debounce=0.4, value="",
+        _labelled("Search activities", dcc.Input(id=ids.QUERY, type="search", debounce=0.4, value="",
                                                placeholder="e.g. bike lanes, Hồ Chí Minh",
                                                autoComplete="off", className="search-input"), ids.QUERY,
                   "Titles, descriptions, programmes, partners and cities"),
@@ -178,7 +184,7 @@ def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date)
 
     return html.Div(className="app", children=[
         dcc.Location(id=ids.URL, refresh=False),
-        html.A("Skip to the projects table", href=f"#{ids.TABLE_SECTION}", className="skip-link"),
+        html.A("Skip to the activities table", href=f"#{ids.TABLE_SECTION}", className="skip-link"),
         header(dataset),
         html.Div(className="layout", children=[
             filter_panel(dataset),
@@ -188,7 +194,7 @@ def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date)
                 html.Ul(headlines(initial.headlines), id=ids.HEADLINES, className="headlines",
                         **{"aria-label": "Headline numbers"}),
                 html.Div(id=ids.EMPTY, className="empty-state", hidden=True, role="status",
-                         children="No projects match these filters. Remove a filter or press “Reset filters”."),
+                         children="No activities match these filters. Remove a filter or press “Reset filters”."),
                 html.Div(className="map-row", children=[
                     map_card(CHARTS["map"], initial, cfg("map")),
                     html.Aside(id=ids.DETAILS_PANEL, className="card details", hidden=True,
@@ -204,7 +210,7 @@ def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date)
                 ]),
                 html.Section(className="card table-card", id=ids.TABLE_SECTION,
                              **{"aria-labelledby": ids.heading(ids.TABLE_SECTION)}, children=[
-                    html.H2("Projects", id=ids.heading(ids.TABLE_SECTION)),
+                    html.H2("Activities", id=ids.heading(ids.TABLE_SECTION)),
                     html.P(initial.table_caption, id=ids.TABLE_CAPTION, className="caption"),
                     dcc.Store(id=ids.TABLE_SORT, data=None),
                     projects_table(initial.table),

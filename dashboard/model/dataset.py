@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dashboard.model.about import About
 from dashboard.model.search import TextSearch
 
 if TYPE_CHECKING:  # the data layer builds the frames; the model only reads them
@@ -133,6 +134,8 @@ class Dataset:
     files: dict[str, str] = field(default_factory=dict)
     #: when the newer of its two files was last changed (UTC date, 'YYYY-MM-DD'), as loaded; None in memory
     changed_on: str | None = None
+    #: the sourced statements about the partnership (data/about.json), if the folder has them
+    about: About | None = None
 
     def as_of(self) -> str:
         """What the data's date is, in words: 'Data as of 2026-12-02 (when its files last changed); newest source
@@ -151,7 +154,7 @@ class Dataset:
         return {
             "cities": len(self.cities),
             "ascn_pilot_cities": int(self.cities["ascn_pilot"].sum()),
-            "projects": len(self.projects),
+            "activities": len(self.projects),
             "city_pairs": len(pairs),
             "sectors": int(self.projects["sector"].nunique()),
             "countries": len({c for cs in self.projects["countries"] for c in cs} | set(self.cities["iso3"])),

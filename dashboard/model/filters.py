@@ -113,7 +113,7 @@ class FilterState:
                 parts.append(f"{f.label}: “{self.query}”")
             else:
                 parts.append(f"{f.label}: " + ", ".join(index.display(f.param, v) for v in self.values(f)))
-        return " · ".join(parts) if parts else "All projects"
+        return " · ".join(parts) if parts else "All activities"
 
 
 @dataclass(frozen=True)

@@ -15,29 +15,19 @@ from dashboard.charts import CHARTS
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FilterState, Scope, Selection, select
 from dashboard.model.search import spans, words
+from dashboard.model.words import activities, counted
 
 #: the page's table shows at most this many rows (the exports carry them all)
 TABLE_LIMIT = 100
 #: the table's columns: (row key of `project_rows`, heading)
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("title", "Project"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"), ("us_cities", "U.S. cities"),
+    ("title", "Activity"), ("sector", "Sector"), ("asean_cities", "ASEAN cities"), ("us_cities", "U.S. cities"),
     ("countries", "Countries"), ("lead_agency", "Lead agency"), ("status", "Status"), ("announced", "Announced"),
     ("source", "Source"),
 )
 #: the sortable columns and the project column each sorts by
 SORTABLE: dict[str, str] = {"title": "title", "sector": "sector", "lead_agency": "lead_agency", "status": "status",
                             "announced": "announced_date", "source": "source"}
-
-
-#: the headline numbers' nouns, singular and plural: the caption and the page count in the same words
-NOUNS: dict[str, tuple[str, str]] = {"cities": ("city", "cities"), "countries": ("country", "countries"),
-                                     "projects": ("project", "projects"), "city pairs": ("city pair", "city pairs")}
-
-
-def counted(n: int, key: str) -> str:
-    """'1 city pair', '10 city pairs': a headline number in words."""
-    one, many = NOUNS[key]
-    return f"{n:,} {one if n == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -143,17 +133,17 @@ def render(dataset: Dataset, state: FilterState) -> Rendered:
     map_caption += "."
     if hidden:
         drawn = meta["pairs_drawn"]
-        map_caption += (f" The {drawn:,} pairs with the most projects are drawn (line width grows with the number "
-                        f"of projects); {hidden:,} more are counted in the charts and the table.")
+        map_caption += (f" The {drawn:,} pairs with the most activities are drawn (line width grows with the number "
+                        f"of activities); {hidden:,} more are counted in the charts and the table.")
     shown = (meta.get("label_sets") or [{}])[0]
     if shown.get("named", 0) < shown.get("wanted", 0):
         map_caption += (f" Where names would overlap the busiest cities are named ({shown['named']:,} of "
                         f"{shown['wanted']:,}); hover or tap a city, or pick a view, for the rest.")
     if meta.get("cities_hidden"):
-        map_caption += (f" The {meta['cities_drawn']:,} cities with the most projects are marked; "
+        map_caption += (f" The {meta['cities_drawn']:,} cities with the most activities are marked; "
                         f"{meta['cities_hidden']:,} more are counted — search a city to see it.")
     total = len(selection.projects)
-    table_caption = f"{total:,} project(s): {described}"
+    table_caption = f"{activities(total)}: {described}"
     if total > TABLE_LIMIT:
         table_caption += f". The first {TABLE_LIMIT:,} are listed; export the CSV for all of them."
     return Rendered(
