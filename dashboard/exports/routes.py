@@ -19,7 +19,7 @@ from dashboard.charts import CHARTS, IMAGE_FORMATS
 from dashboard.data.source import DataSource
 from dashboard.exports import ExportError, export, split_name
 from dashboard.exports.common import NotFound
-from dashboard.exports.offline import RENDER_JS, STYLE, embed_html
+from dashboard.exports.offline import EMBED_HEIGHT_JS, RENDER_JS, RESIZE_JS, STYLE, embed_html
 from dashboard.model.filters import parse_query, to_query
 from dashboard.model.render import RenderCache
 
@@ -43,7 +43,10 @@ def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
     # registered here so that Dash serves it even before its first page has been requested
     app.registered_paths["plotly"].add(PLOTLY_PATH)
     plotly_src = app.get_relative_path(f"/_dash-component-suites/plotly/{PLOTLY_PATH}")
-    static = {"embed.js": (RENDER_JS, "text/javascript"), "embed.css": (STYLE, "text/css")}
+    # embed.js draws the chart and reports its height to the framing page; resize.js is what that page loads (the
+    # Share panel's snippet) to fit the iframe to the height
+    static = {"embed.js": (RENDER_JS + EMBED_HEIGHT_JS, "text/javascript"), "embed.css": (STYLE, "text/css"),
+              "resize.js": (RESIZE_JS, "text/javascript")}
 
     def query() -> str:
         return request.query_string.decode("utf-8", errors="replace")
