@@ -15,6 +15,8 @@ import datetime as _dt
 import io
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import plotly.graph_objects as go
@@ -30,6 +32,10 @@ from dashboard.model.dataset import Dataset
 from dashboard.model.filters import Selection, to_query
 from dashboard.model.render import Rendered, project_rows
 from dashboard.vocab import SECTOR_COLOURS, SECTORS
+
+if TYPE_CHECKING:  # annotations only: python-pptx is imported when a deck is made
+    from pptx.presentation import Presentation as PresentationType
+    from pptx.slide import SlideLayout
 
 #: the map picture: 800 x 360 CSS pixels at scale 4 (3200 px wide), so that on a 12.3 in wide slide
 #: one pixel is about one point and the legend's 14 px text reads at 14 pt or more
@@ -279,30 +285,87 @@ def wrapped(label: str, width: int = WRAP) -> str:
 # PowerPoint
 
 
+class TemplateError(BadRequest):
+    """A PowerPoint template that cannot be used: unreadable, not a .pptx, or without a layout that has a title."""
+
+
+#: placeholders PowerPoint leaves to the master (python-pptx never copies them onto a new slide)
+_MASTER_ONLY = frozenset({"DATE", "FOOTER", "SLIDE_NUMBER"})
+
+
+def _kinds(layout: SlideLayout) -> list[str]:
+    return [ph.placeholder_format.type.name for ph in layout.placeholders
+            if ph.placeholder_format.type.name not in _MASTER_ONLY]
+
+
+def template_layouts(prs: PresentationType) -> tuple[SlideLayout, SlideLayout]:
+    """The (title slide, content slide) layouts of ``prs``: a layout with a centred title (or a title and a
+    subtitle) for the first slide; a title-only layout for the rest, else a title-and-content one."""
+    layouts = list(prs.slide_layouts)
+    titled = [lay for lay in layouts if {"TITLE", "CENTER_TITLE"} & set(_kinds(lay))]
+    if not titled:
+        raise TemplateError("the PowerPoint template has no slide layout with a title placeholder")
+    opening = next((lay for lay in titled if "CENTER_TITLE" in _kinds(lay)), None) or next(
+        (lay for lay in titled if "SUBTITLE" in _kinds(lay)), titled[0])
+    content = next((lay for lay in titled if _kinds(lay) == ["TITLE"]), None) or next(
+        (lay for lay in titled if "TITLE" in _kinds(lay) and len(_kinds(lay)) == 2), titled[0])
+    return opening, content
+
+
+def open_template(template: bytes | Path | str | None) -> PresentationType:
+    """The presentation a deck is built in: python-pptx's default, or an organisation's template (its slide master,
+    layouts, theme fonts and colours) with any slides it holds removed. TemplateError says what is wrong with it."""
+    from pptx import Presentation  # heavy; only needed when a deck is asked for
+
+    if template is None:
+        return Presentation()
+    name = "the PowerPoint template"
+    if not isinstance(template, bytes):
+        name = f"the PowerPoint template {Path(template).name!r}"
+        try:
+            template = Path(template).read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        prs = Presentation(io.BytesIO(template))
+    except Exception as exc:  # a zip that is no deck, a .potx, damaged XML...: python-pptx raises many kinds
+        raise TemplateError(f"{name} is not a PowerPoint (.pptx) file that can be read "
+                            f"({type(exc).__name__}); save it from PowerPoint as .pptx") from None
+    template_layouts(prs)  # refuse it now if it has no layout with a title
+    slide_ids = prs.slides._sldIdLst  # the template's own example slides are not part of the briefing
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return prs
+
+
 def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None,
-               slides: tuple[str, ...] = SLIDES, base_url: str = "") -> bytes:
-    """The briefing as a 16:9 PowerPoint deck (bytes of a .pptx) with the ``slides`` chosen (`SLIDES`)."""
+               slides: tuple[str, ...] = SLIDES, base_url: str = "", template: bytes | Path | None = None) -> bytes:
+    """The briefing as a 16:9 PowerPoint deck (bytes of a .pptx) with the ``slides`` chosen (`SLIDES`), in
+    ``template``'s slide master and layouts when one is given (TemplateError when it cannot be used)."""
     # python-pptx is heavy and only needed when a deck is asked for
-    from pptx import Presentation
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
+    prs = open_template(template)  # before any drawing: a template that cannot be used fails fast
     d = deck(dataset, rendered, date, slides, base_url)
     empty = d.total == 0
     selection = rendered.selection
     pictures = dict(zip(["map"], render([(chart_figure(dataset, rendered, "map", d.date, framed=False), "png",
                                           PICTURE)]))) if "map" in d.charts and not empty else {}
 
-    prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    opening, title_only = template_layouts(prs)
+    # an organisation's template: its master (logo, background), theme fonts and title colours stand; the boxes
+    # are placed as on the plain deck, which the charts and tables are laid out around
+    themed = template is not None
     prs.core_properties.title = d.title
     prs.core_properties.subject = d.filters
     prs.core_properties.author = f"{PRODUCT} dashboard"
     muted, ink = RGBColor.from_string(MUTED.lstrip("#")), RGBColor.from_string(INK.lstrip("#"))
-    title_only = prs.slide_layouts[5]
     left, width = Inches(0.5), Inches(12.333)
     top, height = Inches(1.55), Inches(5.4)  # the area under a slide's title and note, above the source line
 
@@ -321,12 +384,17 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
 
     def content_slide(title: str, note: str | None, notes: str):
         slide = prs.slides.add_slide(title_only)
+        for placeholder in list(slide.placeholders):  # a title-and-content layout's empty content box
+            if placeholder.placeholder_format.type.name not in ("TITLE", "CENTER_TITLE"):
+                placeholder._element.getparent().remove(placeholder._element)
         shape = slide.shapes.title
         shape.left, shape.top, shape.width, shape.height = left, Inches(0.3), width, Inches(0.75)
         shape.text = title
         para = shape.text_frame.paragraphs[0]
-        para.font.size, para.font.bold, para.font.color.rgb = Pt(TITLE_TEXT), True, ink
+        para.font.size, para.font.bold = Pt(TITLE_TEXT), True
         para.alignment = PP_ALIGN.LEFT
+        if not themed:
+            para.font.color.rgb = ink
         if note:
             text_box(slide, Inches(1.02), Inches(0.45), note, 16)
         text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
@@ -451,15 +519,23 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
                             para.alignment = PP_ALIGN.RIGHT
 
     # title slide
-    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    slide = prs.slides.add_slide(opening)
     slide.shapes.title.text = d.title
     slide.shapes.title.left, slide.shapes.title.top = Inches(0.9), Inches(2.0)
     slide.shapes.title.width, slide.shapes.title.height = Inches(11.5), Inches(1.5)
-    sub = slide.placeholders[1]
-    sub.left, sub.top, sub.width, sub.height = Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.2)
-    sub.text_frame.text = d.filters
+    subs = [ph for ph in slide.placeholders if ph.placeholder_format.type.name not in ("TITLE", "CENTER_TITLE")]
+    for extra in subs[1:]:
+        extra._element.getparent().remove(extra._element)
+    if subs:
+        sub = subs[0]
+        sub.left, sub.top, sub.width, sub.height = Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.2)
+        frame = sub.text_frame
+    else:  # a title layout with no subtitle box
+        frame = slide.shapes.add_textbox(Inches(0.9), Inches(3.7), Inches(11.5), Inches(2.2)).text_frame
+        frame.word_wrap = True
+    frame.text = d.filters
     for line in (long_date(d.date), d.numbers):
-        sub.text_frame.add_paragraph().text = line
+        frame.add_paragraph().text = line
     text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
     slide.notes_slide.notes_text_frame.text = d.notes(d.sources, "The briefing pack: " + ", ".join(d.slides) + ".")
 

@@ -11,6 +11,7 @@ framed by the sources in $USASCP_FRAME_ANCESTORS (default any), every other page
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from dash import Dash
 from flask import Response, request
@@ -35,8 +36,9 @@ def _message(exc: ExportError) -> Response:
     return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
 
 
-def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
-    """Add the export and embed routes to ``app.server``, serving the data source's current dataset."""
+def register(app: Dash, source: DataSource, cache: RenderCache, template: Path | None = None) -> None:
+    """Add the export and embed routes to ``app.server``, serving the data source's current dataset; decks are
+    built in the PowerPoint ``template`` when one is given (read at each export, so a replaced file is used)."""
     server = app.server
     prefix = app.config.routes_pathname_prefix or "/"
     # the plotly.js the dashboard's graphs load (dash-renderer's URL, whatever build the app serves there);
@@ -61,7 +63,8 @@ def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
             chart, kind = split_name(name)
             size = ({k: request.args[k] for k in ("width", "height", "scale") if k in request.args}
                     if chart in CHARTS and kind in IMAGE_FORMATS else {})
-            content, mimetype, filename = export(source.dataset, kind, chart, query(), base_url=live_base(), **size)
+            content, mimetype, filename = export(source.dataset, kind, chart, query(), base_url=live_base(),
+                                                 template=template if kind == "pptx" else None, **size)
         except ExportError as exc:
             return _message(exc)
         # content_type, not mimetype: Flask would add a second charset to 'text/csv; charset=utf-8'
