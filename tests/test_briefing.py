@@ -386,3 +386,53 @@ def test_a_template_needs_a_layout_with_a_title():
     prs.save(out)
     with pytest.raises(briefing.TemplateError, match="no slide layout with a title"):
         briefing.open_template(out.getvalue())
+
+
+# --- the PDF pack follows the deck's rules ---------------------------------------------------------------------------
+
+
+def _pdf_pages(demo, monkeypatch, query: str) -> list:
+    """The figures the PDF pack would print for ``query`` (captured before Chromium is asked for them)."""
+    from dashboard.model.filters import parse_query
+    from dashboard.model.render import render
+
+    captured: list = []
+
+    class Captured(Exception):
+        pass
+
+    def capture(jobs):
+        captured.extend(fig for fig, _kind, _size in jobs)
+        raise Captured
+
+    monkeypatch.setattr(briefing, "render", capture)
+    with pytest.raises(Captured):
+        briefing.pdf_bytes(demo, render(demo, parse_query(query, demo.index)[0]), DAY,
+                           briefing.chosen_slides(f"?slides={NATIVE}"))
+    return captured
+
+
+def _words(fig) -> str:
+    return " ".join(str(a.text) for a in fig.layout.annotations) + " " + " ".join(
+        str(v) for t in fig.data if t.type == "bar" for v in t.y)
+
+
+def test_the_pdf_pack_drops_zero_bars_and_puts_one_category_in_a_sentence(demo, monkeypatch):
+    one = _pdf_pages(demo, monkeypatch, "?sector=Transportation")
+    assert len(one) == 1 + 4 + 1  # cover, the four charts, the sources
+    sectors, countries, agencies, timeline = one[1:5]
+    assert "All 2 projects are in the Transportation sector" in _words(sectors)
+    assert not [t for t in sectors.data if t.type == "bar"]
+    assert "All 2 projects are led by the Department of" in _words(agencies)
+    assert "All 2 projects were announced in 2019" in _words(timeline)
+    assert [list(t.y) for t in countries.data if t.type == "bar"] == [["United States", "Malaysia", "Thailand"]]
+    several = _pdf_pages(demo, monkeypatch, "?country=THA")[1]  # three sectors of eight
+    bars = [t for t in several.data if t.type == "bar"][0]
+    assert list(bars.y) == ["Water", "Transportation", "Health"] and list(bars.marker.color) == [
+        SECTOR_COLOURS["Water"], SECTOR_COLOURS["Transportation"], SECTOR_COLOURS["Health"]]
+
+
+def test_an_empty_pdf_pack_says_so_instead_of_drawing_empty_charts(demo, monkeypatch):
+    pages = _pdf_pages(demo, monkeypatch, "?sector=Water&status=completed")
+    assert "Nothing in the data matches" in _words(pages[1])
+    assert not any(t.type == "bar" for fig in pages for t in fig.data)

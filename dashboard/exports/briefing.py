@@ -11,6 +11,7 @@ date, the live-view link and the sources behind it. Chart text is at least 14 pt
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import io
 import textwrap
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.charts import BRIEFING_SLIDES, CHARTS
@@ -635,6 +637,54 @@ def _table_figure(header: list[str], columns: list[list[str]], widths: list[floa
     return fig
 
 
+def _statement_figure(sentence: str) -> go.Figure:
+    """A page holding one sentence, large, where a chart would show a single category (or nothing)."""
+    fig = go.Figure()
+    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), template="plotly_white",
+                      font=dict(family=FONT, color=INK))
+    fig.add_annotation(text="<br>".join(html_escape(line) for line in textwrap.wrap(sentence, 48)), x=0.5, y=0.55,
+                       xref="paper", yref="paper", showarrow=False, align="center",
+                       font=dict(size=32, color=INK, family=FONT))
+    return fig
+
+
+def without_zero_bars(fig: go.Figure) -> go.Figure:
+    """A copy of a bar chart figure with the bars of zero projects left out (as on the deck's native charts)."""
+    out = go.Figure(fig)
+    for trace in out.data:
+        if trace.type != "bar" or trace.orientation != "h" or trace.x is None:
+            continue
+        counts = _numbers(trace.x)
+        keep = [i for i, v in enumerate(counts) if v]
+        if len(keep) == len(counts):
+            continue
+        trace.x = [int(counts[i]) for i in keep]
+        trace.y = [trace.y[i] for i in keep]
+        for attr in ("customdata", "text"):
+            values = getattr(trace, attr)
+            if values is not None and not isinstance(values, str) and len(values) == len(counts):
+                setattr(trace, attr, [values[i] for i in keep])
+        colours = trace.marker.color
+        if colours is not None and not isinstance(colours, str) and len(colours) == len(counts):
+            trace.marker.color = [colours[i] for i in keep]
+    return out
+
+
+def _numbers(value: object) -> list[float]:
+    """A trace's array as numbers (plotly keeps NumPy arrays as {"dtype", "bdata"}, base64)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype(float).tolist()
+    return [float(v) for v in value]
+
+
+def pdf_chart_page(dataset: Dataset, rendered: Rendered, chart: str, date: _dt.date) -> go.Figure:
+    """A chart's page of the PDF pack, by the deck's rules: zero categories left out, one category a sentence."""
+    if chart in NATIVE and (sentence := chart_statement(dataset, rendered.selection, chart)) is not None:
+        return _page(_statement_figure(sentence), CHARTS[chart].title, subtitle(dataset, rendered), date, dataset)
+    fig = chart_figure(dataset, rendered, chart, date)
+    return without_zero_bars(fig) if chart in ("sectors", "countries", "agencies") else fig
+
+
 def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None,
               slides: tuple[str, ...] = SLIDES, base_url: str = "") -> bytes:
     """The briefing as one PDF of 16:9 pages: title, map, charts, project tables and sources (``slides`` chosen)."""
@@ -652,8 +702,11 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
                              showarrow=False, font=dict(size=size, color=colour), align="left")
     pages.append(_page(cover, "", "", d.date, dataset))
 
-    for chart in d.charts:
-        pages.append(chart_figure(dataset, rendered, chart, d.date))
+    if d.total == 0:  # as the deck: say so, rather than draw empty charts
+        pages.append(_page(_statement_figure(f"Nothing in the data matches {d.filters}."),
+                           "No projects match these filters", "", d.date, dataset))
+    for chart in () if d.total == 0 else d.charts:
+        pages.append(pdf_chart_page(dataset, rendered, chart, d.date))
 
     widths = [share for _, _, share in TABLE_COLUMNS]
     chars = {key: share * 900 / 8.0 for key, _, share in TABLE_COLUMNS}  # 14 px text on a 960 px page
