@@ -83,7 +83,9 @@ def register(app: Dash, source: DataSource) -> None:
         slides = [s for s in slides if isinstance(s, str)] if isinstance(slides, list) else None
         links = export_links(to_query(parse_query(search, index)[0]), slides)
         if ctx.triggered_id == ids.EXPORT_SLIDES:  # only the slides ticked changed
-            return {"links": links, "share": no_update, "configs": {name: no_update for name in CHARTS}}
+            # a grouped output takes no_update per member: a bare no_update for the group is a 500 in Dash
+            return {"links": links, "share": {"link": no_update, "snippet": no_update, "embed": no_update},
+                    "configs": {name: no_update for name in CHARTS}}
         share = share_values(search, href, chart, index)
         if ctx.triggered_id == ids.SHARE_CHART:  # only the shared chart changed
             return {"links": no_update, "share": share, "configs": {name: no_update for name in CHARTS}}
