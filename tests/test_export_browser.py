@@ -233,3 +233,39 @@ def test_without_the_resize_script_the_snippet_keeps_a_useful_shape(server, brow
         watch.assert_clean()
     finally:
         host.stop()
+
+
+def test_the_briefing_pack_shows_and_announces_its_progress(server, browser, watch, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    real = exports.export
+
+    def slow(*args, **kwargs):
+        release.wait(15)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("dashboard.exports.routes.export", slow)
+    monkeypatch.setattr(images, "chromium_path", lambda: None)  # the deck without its map picture needs no browser
+    page = open_page(browser, watch)
+    page.goto(server.url + "/?sector=Water")
+    page.locator("#export-menu summary").click()
+    page.locator("#export-slides input[value='map']").uncheck()
+    page.wait_for_function("() => document.querySelector('a.export-link').getAttribute('href').includes('slides=')")
+    status = page.locator("#export-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the briefing pack as PowerPoint").click()
+        page.locator("a.export-link[aria-busy='true']").wait_for()
+        assert page.locator("#export-menu").get_attribute("aria-busy") == "true"
+        assert "Preparing the briefing pack as PowerPoint…" in status.inner_text()
+        # seconds counted while it is built, hidden from screen readers (announced once, not every tick)
+        elapsed = status.locator(".export-elapsed[aria-hidden='true']")
+        elapsed.wait_for(timeout=5000)
+        assert elapsed.inner_text().strip().endswith(" s")
+        release.set()
+    assert download.value.suggested_filename == "usascp-briefing-water-2026-11-22.pptx"
+    page.locator(".export-status.done").wait_for()
+    assert "Downloaded usascp-briefing-water-2026-11-22.pptx." == status.inner_text()
+    assert page.locator("a.export-link[aria-busy]").count() == 0
+    watch.assert_clean()
