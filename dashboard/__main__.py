@@ -6,6 +6,7 @@
     python -m dashboard geocode "Hillsboro, OR, US" [--add --id ID --name NAME]
     python -m dashboard export --format pptx --sector Water -o water.pptx
     python -m dashboard export --format docx --sector Water        (the one-page briefing note)
+    python -m dashboard export --format pptx --template ours.pptx  (the deck in an organisation's template)
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--width", help="image width in pixels (default 960)")
     exp.add_argument("--height", help="image height in pixels (default 540)")
     exp.add_argument("--scale", help="image scale factor (default 2)")
+    exp.add_argument("--template", type=Path, metavar="FILE.pptx",
+                     help="pptx: build the deck in this PowerPoint file's slide master and layouts "
+                          "(default: $USASCP_PPTX_TEMPLATE, else a plain one)")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: the export's own name, here)")
     _data_dir_arg(exp)
 
@@ -244,8 +248,14 @@ def cmd_export(args) -> int:
         return 1
     chart = export_target(args.format, args.chart)
     size = {k: v for k in ("width", "height", "scale") if (v := getattr(args, k)) is not None}
+    template = getattr(args, "template", None)
+    if template is not None and args.format != "pptx":
+        print("error: --template applies to --format pptx only", file=sys.stderr)
+        return 2
+    if template is None and args.format == "pptx":
+        template = Settings.from_env().pptx_template
     try:
-        content, _mimetype, filename = export(ds, args.format, chart, export_query(args), **size)
+        content, _mimetype, filename = export(ds, args.format, chart, export_query(args), template=template, **size)
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, (BadRequest, NotFound)) else 1

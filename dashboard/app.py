@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from dash import Dash, html
 from flask import Response
@@ -11,7 +12,8 @@ from dashboard import PACKAGE_DIR
 from dashboard.callbacks import register_all
 from dashboard.config import Settings
 from dashboard.data.source import DataSource, NoValidData
-from dashboard.exports import common, routes
+from dashboard.exports import briefing, common, routes
+from dashboard.exports.briefing import TemplateError
 from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner
 from dashboard.layouts.page import page
 from dashboard.model.dataset import Dataset
@@ -54,6 +56,12 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     cache, so two apps never share state.
     """
     source = data if isinstance(data, DataSource) else DataSource.fixed(data)
+    settings = settings or Settings.from_env()
+    if settings.pptx_template is not None:  # say so at start-up; each deck export then refuses it with a 400
+        try:
+            briefing.open_template(settings.pptx_template)
+        except TemplateError as exc:
+            logging.getLogger(__name__).warning("USASCP_PPTX_TEMPLATE: %s", exc)
     staff = auth.configured() != "none"  # with sign-in on, everyone who sees the page has signed in
     cache = RenderCache()
     app = Dash(
@@ -86,7 +94,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
 
     app.layout = layout
     register_all(app, source, cache, staff)
-    routes.register(app, source, cache)  # /export/..., /embed/...
+    routes.register(app, source, cache, settings.pptx_template)  # /export/..., /embed/...
 
     @app.server.errorhandler(NoValidData)
     def no_data(_exc: NoValidData):

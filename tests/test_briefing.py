@@ -257,3 +257,182 @@ def test_libreoffice_opens_the_deck_and_the_note(client, tmp_path):
     assert len(words) == 9 and "Activities by lead agency" in words[5] and "Centers for Disease" in words[5]
     sheet = PdfReader(tmp_path / "note.pdf")
     assert len(sheet.pages) == 1 and "Key points" in sheet.pages[0].extract_text()
+
+
+# --- an organisation's own template ----------------------------------------------------------------------------------
+
+ORG_FONT, ORG_ACCENT = "Georgia", "800020"
+ORG_LAYOUTS = ("Ministry title", "Ministry title and content")
+
+
+def org_template() -> bytes:
+    """A ministry's template, built here: its own theme fonts and accent colour, a logo picture on the slide master,
+    only a title layout and a title-and-content one (no title-only layout), and an example slide of its own."""
+    from PIL import Image
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.util import Inches
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    master = prs.slide_master
+    logo = io.BytesIO()
+    Image.new("RGB", (120, 60), (128, 0, 32)).save(logo, "PNG")
+    logo.seek(0)
+    _, rid = master.part.get_or_add_image_part(logo)
+    master.shapes._spTree.add_pic(990, "Ministry logo", "Ministry logo", rid, Inches(11.9), Inches(6.8), Inches(1.2),
+                                  Inches(0.6))
+    theme = master.part.part_related_by(RT.THEME)
+    theme._blob = (theme.blob.replace(b'<a:latin typeface="Calibri"', f'<a:latin typeface="{ORG_FONT}"'.encode())
+                   .replace(b'<a:srgbClr val="4F81BD"/>', f'<a:srgbClr val="{ORG_ACCENT}"/>'.encode()))
+    for i, layout in enumerate(list(prs.slide_layouts)):
+        if i < len(ORG_LAYOUTS):
+            layout._element.cSld.set("name", ORG_LAYOUTS[i])
+        else:
+            prs.slide_layouts.remove(layout)
+    example = prs.slides.add_slide(prs.slide_layouts[0])
+    example.shapes.title.text = "An example slide of the template"
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def template_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "ministry.pptx"
+    path.write_bytes(org_template())
+    return path
+
+
+def assert_in_template(prs) -> None:
+    """The deck is built in the ministry's master, layouts and theme, with no slide or empty box of the template's."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    masters = list(prs.slide_masters)
+    assert len(masters) == 1
+    assert [sh.name for sh in masters[0].shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE] == ["Ministry logo"]
+    theme = masters[0].part.part_related_by(RT.THEME).blob.decode()
+    assert f'typeface="{ORG_FONT}"' in theme and ORG_ACCENT in theme
+    assert {lay.name for lay in prs.slide_layouts} == set(ORG_LAYOUTS)
+    assert prs.slides[0].slide_layout.name == ORG_LAYOUTS[0]
+    assert {s.slide_layout.name for s in list(prs.slides)[1:]} == {ORG_LAYOUTS[1]}
+    assert "An example slide of the template" not in titles(prs)
+    for s in prs.slides:  # no "Click to add text" left behind
+        assert all(ph.has_text_frame and ph.text_frame.text.strip() for ph in s.placeholders), titles(prs)
+
+
+def test_the_server_builds_decks_in_the_template_it_is_given(demo, template_file, monkeypatch):
+    from dashboard.config import Settings
+
+    monkeypatch.setenv("USASCP_PPTX_TEMPLATE", str(template_file))
+    assert Settings.from_env().pptx_template == template_file
+    ours = create_app(demo).server.test_client()  # read from the environment, as gunicorn's app is
+    prs = deck(ours, f"/export/briefing.pptx?slides={NATIVE},pairs")
+    assert_in_template(prs)
+    assert len(charts(slide(prs, "Projects by sector"))) == 1  # still native charts, in the ministry's look
+    assert_in_template(deck(ours, "/export/agencies.pptx"))
+    # the PDF pack and the note are not PowerPoint: the template means nothing to them
+    assert ours.get("/export/briefing.docx").status_code == 200
+
+
+def test_the_cli_builds_the_deck_in_a_template(tmp_path, template_file, capsys):
+    from dashboard.__main__ import main
+    from tests.conftest import data_folder
+
+    folder = data_folder(tmp_path)
+    out = tmp_path / "deck.pptx"
+    assert main(["export", "--format", "pptx", "--slides", "sectors", "--template", str(template_file),
+                 "--data-dir", str(folder), "-o", str(out)]) == 0
+    assert_in_template(Presentation(str(out)))
+
+
+def test_without_a_template_the_deck_is_the_plain_one(client):
+    prs = deck(client, "/export/sectors.pptx")
+    assert "Ministry logo" not in [sh.name for sh in prs.slide_master.shapes]
+    assert {s.slide_layout.name for s in list(prs.slides)[1:]} == {"Title Only"}
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"not a presentation at all", "is not a PowerPoint (.pptx) file"),
+    (None, "cannot read the PowerPoint template 'missing.pptx'"),
+])
+def test_a_template_that_cannot_be_used_is_refused_with_a_reason(demo, tmp_path, monkeypatch, capsys, content, words):
+    from dashboard.__main__ import main
+    from tests.conftest import data_folder
+
+    bad = tmp_path / ("bad.pptx" if content else "missing.pptx")
+    if content:
+        bad.write_bytes(content)
+    monkeypatch.setenv("USASCP_PPTX_TEMPLATE", str(bad))
+    ours = create_app(demo).server.test_client()
+    for url in ("/export/briefing.pptx", "/export/map.pptx"):
+        r = ours.get(url)
+        assert r.status_code == 400 and words in r.get_data(as_text=True), r.get_data(as_text=True)
+        assert str(tmp_path) not in r.get_data(as_text=True)  # the server's folders stay private
+    assert ours.get("/export/projects.csv").status_code == 200  # other exports are unaffected
+    monkeypatch.delenv("USASCP_PPTX_TEMPLATE")
+    folder = data_folder(tmp_path)
+    out = tmp_path / "deck.pptx"
+    assert main(["export", "--format", "pptx", "--template", str(bad), "--data-dir", str(folder), "-o", str(out)]) == 2
+    assert words in capsys.readouterr().err and not out.exists()
+    assert main(["export", "--format", "csv", "--template", str(bad), "--data-dir", str(folder)]) == 2
+
+
+def test_a_template_needs_a_layout_with_a_title():
+    prs = Presentation()
+    for layout in list(prs.slide_layouts):
+        if layout.name != "Blank":
+            prs.slide_layouts.remove(layout)
+    out = io.BytesIO()
+    prs.save(out)
+    with pytest.raises(briefing.TemplateError, match="no slide layout with a title"):
+        briefing.open_template(out.getvalue())
+
+
+# --- the PDF pack follows the deck's rules ---------------------------------------------------------------------------
+
+
+def _pdf_pages(demo, monkeypatch, query: str) -> list:
+    """The figures the PDF pack would print for ``query`` (captured before Chromium is asked for them)."""
+    from dashboard.model.filters import parse_query
+    from dashboard.model.render import render
+
+    captured: list = []
+
+    class Captured(Exception):
+        pass
+
+    def capture(jobs):
+        captured.extend(fig for fig, _kind, _size in jobs)
+        raise Captured
+
+    monkeypatch.setattr(briefing, "render", capture)
+    with pytest.raises(Captured):
+        briefing.pdf_bytes(demo, render(demo, parse_query(query, demo.index)[0]), DAY,
+                           briefing.chosen_slides(f"?slides={NATIVE}"))
+    return captured
+
+
+def _words(fig) -> str:
+    return " ".join(str(a.text) for a in fig.layout.annotations) + " " + " ".join(
+        str(v) for t in fig.data if t.type == "bar" for v in t.y)
+
+
+def test_the_pdf_pack_drops_zero_bars_and_puts_one_category_in_a_sentence(demo, monkeypatch):
+    one = _pdf_pages(demo, monkeypatch, "?sector=Transportation")
+    assert len(one) == 1 + 4 + 1  # cover, the four charts, the sources
+    sectors, countries, agencies, timeline = one[1:5]
+    assert "All 2 projects are in the Transportation sector" in _words(sectors)
+    assert not [t for t in sectors.data if t.type == "bar"]
+    assert "All 2 projects are led by the Department of" in _words(agencies)
+    assert "All 2 projects were announced in 2019" in _words(timeline)
+    assert [list(t.y) for t in countries.data if t.type == "bar"] == [["United States", "Malaysia", "Thailand"]]
+    several = _pdf_pages(demo, monkeypatch, "?country=THA")[1]  # three sectors of eight
+    bars = [t for t in several.data if t.type == "bar"][0]
+    assert list(bars.y) == ["Water", "Transportation", "Health"] and list(bars.marker.color) == [
+        SECTOR_COLOURS["Water"], SECTOR_COLOURS["Transportation"], SECTOR_COLOURS["Health"]]
+
+
+def test_an_empty_pdf_pack_says_so_instead_of_drawing_empty_charts(demo, monkeypatch):
+    pages = _pdf_pages(demo, monkeypatch, "?sector=Water&status=completed")
+    assert "Nothing in the data matches" in _words(pages[1])
+    assert not any(t.type == "bar" for fig in pages for t in fig.data)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
 
 from dashboard import exports
+from dashboard.callbacks.menus import share_values
 from dashboard.exports import images
-from dashboard.testing import open_page
+from dashboard.testing import LiveServer, open_page
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -162,4 +164,108 @@ def test_export_shows_a_busy_state_while_it_works(server, browser, watch, monkey
         release.set()
     assert download.value.suggested_filename == "usascp-projects-2026-11-22.xlsx"
     page.locator(".export-status.done").wait_for()
+    watch.assert_clean()
+
+
+HOST_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>A ministry's page</title></head>
+<body style="margin:0;padding:0 12px;font-family:sans-serif"><h1>News</h1><p>An article with a chart.</p>
+{snippet}
+<p id="after">The article goes on.</p></body></html>"""
+#: the iframe's height on the host page, and (inside the embed) the bottom of its content and of the chart
+FIT_JS = "() => document.querySelector('iframe').getBoundingClientRect().height"
+INNER_JS = """() => {
+  const footer = document.querySelector('footer');
+  const margin = parseFloat(getComputedStyle(footer).marginBottom) || 0;
+  const chart = document.querySelector('#chart').getBoundingClientRect();
+  const plot = document.querySelector('#chart .main-svg').getBoundingClientRect();
+  return {content: footer.getBoundingClientRect().bottom + window.scrollY + margin, viewport: window.innerHeight,
+          chart_bottom: chart.bottom, plot_bottom: plot.bottom, width: document.documentElement.clientWidth};
+}"""
+
+
+def _host(snippet: str) -> LiveServer:
+    """Another site (another loopback origin) whose page holds ``snippet``."""
+    from flask import Flask
+
+    site = Flask("host-page")
+    site.add_url_rule("/", "page", lambda: HOST_PAGE.format(snippet=snippet))
+    return LiveServer(SimpleNamespace(server=site))
+
+
+@pytest.mark.parametrize("chart", ["map", "sectors"])
+def test_the_share_snippet_fits_the_iframe_to_its_chart_on_a_phone(server, browser, watch, demo, chart):
+    app = f"http://localhost:{urlparse(server.url).port}/"  # another origin than the page framing it
+    snippet = share_values("?sector=Water", app + "?sector=Water", chart, demo.index)["snippet"]
+    host = _host(snippet)
+    try:
+        page = open_page(browser, watch, width=390, height=844)
+        page.goto(host.url + "/")
+        frame_el = page.locator("iframe")
+        frame_el.scroll_into_view_if_needed()  # loading="lazy"
+        page.wait_for_function("() => document.querySelector('iframe').style.height !== ''", timeout=20000)
+        framed = next(f for f in page.frames if f.url.startswith(app + "embed/"))
+        framed.wait_for_function("() => document.querySelector('#chart .main-svg') !== null", timeout=20000)
+        page.wait_for_timeout(400)  # let the last height message land
+        inner = framed.evaluate(INNER_JS)
+        height = page.evaluate(FIT_JS)
+        assert inner["width"] <= 390
+        # no more than 24 px of blank space under the chart, and nothing cut off
+        assert height - inner["content"] <= 24, (height, inner)
+        assert inner["content"] <= height + 1, (height, inner)
+        assert inner["plot_bottom"] <= inner["chart_bottom"] + 1
+        watch.assert_clean()
+    finally:
+        host.stop()
+
+
+def test_without_the_resize_script_the_snippet_keeps_a_useful_shape(server, browser, watch, demo):
+    app = f"http://localhost:{urlparse(server.url).port}/"
+    snippet = share_values("", app, "map", demo.index)["snippet"]
+    host = _host(snippet.split("<script")[0])  # a site that strips scripts from what is pasted
+    try:
+        page = open_page(browser, watch, width=1200, height=900)
+        page.goto(host.url + "/")
+        box = page.locator("iframe").bounding_box()
+        assert box["width"] == pytest.approx(960, abs=1)
+        assert box["height"] == pytest.approx(600, abs=2)  # CSS aspect-ratio 16:10, not the default 150 px
+        watch.assert_clean()
+    finally:
+        host.stop()
+
+
+def test_the_briefing_pack_shows_and_announces_its_progress(server, browser, watch, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    real = exports.export
+
+    def slow(*args, **kwargs):
+        release.wait(15)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("dashboard.exports.routes.export", slow)
+    monkeypatch.setattr(images, "chromium_path", lambda: None)  # the deck without its map picture needs no browser
+    page = open_page(browser, watch)
+    page.goto(server.url + "/?sector=Water")
+    page.locator("#export-menu summary").click()
+    page.locator("#export-slides input[value='map']").uncheck()
+    page.wait_for_function("() => document.querySelector('a.export-link').getAttribute('href').includes('slides=')")
+    status = page.locator("#export-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the briefing pack as PowerPoint").click()
+        page.locator("a.export-link[aria-busy='true']").wait_for()
+        assert page.locator("#export-menu").get_attribute("aria-busy") == "true"
+        assert "Preparing the briefing pack as PowerPoint…" in status.inner_text()
+        # seconds counted while it is built, hidden from screen readers (announced once, not every tick)
+        elapsed = status.locator(".export-elapsed[aria-hidden='true']")
+        elapsed.wait_for(timeout=5000)
+        assert elapsed.inner_text().strip().endswith(" s")
+        release.set()
+    assert download.value.suggested_filename == "usascp-briefing-water-2026-11-22.pptx"
+    page.locator(".export-status.done").wait_for()
+    assert "Downloaded usascp-briefing-water-2026-11-22.pptx." == status.inner_text()
+    assert page.locator("a.export-link[aria-busy]").count() == 0
     watch.assert_clean()

@@ -155,7 +155,25 @@ def test_menu_links_and_share_panel_carry_the_filters(demo):
     assert link == "http://example.org:8050/?sector=Water"
     assert embed == "http://example.org:8050/embed/sectors?sector=Water"
     assert snippet.startswith('<iframe src="http://example.org:8050/embed/sectors?sector=Water"')
-    assert "title=" in snippet and "<script" not in snippet
+    assert "title=" in snippet and 'data-usascp-embed="sectors"' in snippet
+    # it fits its content: the app's own resize script listens for the embed's height; CSS aspect-ratio without it
+    assert re.findall(r"<script[^>]*>", snippet) == ['<script src="http://example.org:8050/embed/static/resize.js" async>']
+    assert "aspect-ratio:" in snippet and "height=" not in snippet and "width:100%" in snippet
+
+
+def test_the_resize_script_and_the_height_message_are_served_under_the_strict_policy(client):
+    script = client.get("/embed/static/resize.js")
+    assert script.status_code == 200 and script.mimetype == "text/javascript"
+    body = script.get_data(as_text=True)
+    # it checks where a message comes from and what it holds before it touches an iframe
+    for check in ("event.origin !== origin", "frame.contentWindow !== event.source", "'usascp-embed-height'",
+                  "isFinite(height)"):
+        assert check in body
+    embed_js = client.get("/embed/static/embed.js").get_data(as_text=True)
+    assert "postMessage({type: 'usascp-embed-height', id: id, height: height}" in embed_js
+    page = client.get("/embed/sectors")
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'none'; script-src 'self';")
+    assert 'data-chart="sectors"' in page.get_data(as_text=True)
 
 
 def test_graph_download_names_follow_the_filters(demo, monkeypatch):

@@ -28,6 +28,20 @@
     link.setAttribute('aria-busy', 'true');
     if (menu) { menu.setAttribute('aria-busy', 'true'); }
     say(status, 'busy', 'Preparing ' + what + '…');
+    // a pack takes seconds to build: count them beside the message, hidden from screen readers (the live
+    // region announces "Preparing …" once, then the result, not every tick)
+    var started = Date.now();
+    var ticker = status ? setInterval(function () {
+      if (!status.classList.contains('busy')) { return; }
+      var elapsed = status.querySelector('.export-elapsed');
+      if (!elapsed) {
+        elapsed = document.createElement('span');
+        elapsed.className = 'export-elapsed';
+        elapsed.setAttribute('aria-hidden', 'true');
+        status.appendChild(elapsed);
+      }
+      elapsed.textContent = ' ' + Math.round((Date.now() - started) / 1000) + ' s';
+    }, 1000) : null;
     fetch(link.href, {credentials: 'same-origin'}).then(function (response) {
       if (!response.ok) {
         return response.text().then(function (text) {
@@ -50,6 +64,7 @@
     }).catch(function (error) {
       say(status, 'error', 'Export failed: ' + error.message);
     }).then(function () {
+      if (ticker) { clearInterval(ticker); }
       link.removeAttribute('aria-busy');
       if (menu) { menu.removeAttribute('aria-busy'); }
     });

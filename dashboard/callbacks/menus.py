@@ -18,6 +18,11 @@ from dashboard.model.dataset import Index
 from dashboard.model.filters import parse_query, to_query
 
 
+#: the snippet iframe's style: the full width of its column up to 960 px, and (when resize.js cannot run) a
+#: height from its width
+EMBED_STYLE = "border:0;width:100%;max-width:960px;min-height:420px;aspect-ratio:16/10"
+
+
 def share_values(search: str | None, href: str | None, chart: str | None, index: Index) -> dict:
     """The link, iframe snippet and embed URL for the page at ``href`` showing the filters in ``search``."""
     query = to_query(parse_query(search, index)[0])
@@ -30,9 +35,12 @@ def share_values(search: str | None, href: str | None, chart: str | None, index:
         base = ""
     link = (base or "./") + query
     embed = f"{base}embed/{chart}{query}"
-    snippet = (f'<iframe src="{escape(embed)}" width="960" height="{620 if chart == "map" else 480}" '
-               f'style="border:0;max-width:100%" loading="lazy" '
-               f'title="{escape(CHARTS[chart].title)} — {escape(PRODUCT)}"></iframe>')
+    # the iframe takes the height its page reports (resize.js, listening for the embed's height message); without
+    # the script, CSS aspect-ratio (never less than a phone's worth) keeps it roughly the right shape
+    snippet = (f'<iframe src="{escape(embed)}" data-usascp-embed="{chart}" '
+               f'style="{EMBED_STYLE}" loading="lazy" '
+               f'title="{escape(CHARTS[chart].title)} — {escape(PRODUCT)}"></iframe>\n'
+               f'<script src="{escape(base)}embed/static/resize.js" async></script>')
     return {"link": link, "snippet": snippet, "embed": embed}
 
 
@@ -75,7 +83,9 @@ def register(app: Dash, source: DataSource) -> None:
         slides = [s for s in slides if isinstance(s, str)] if isinstance(slides, list) else None
         links = export_links(to_query(parse_query(search, index)[0]), slides)
         if ctx.triggered_id == ids.EXPORT_SLIDES:  # only the slides ticked changed
-            return {"links": links, "share": no_update, "configs": {name: no_update for name in CHARTS}}
+            # a grouped output takes no_update per member: a bare no_update for the group is a 500 in Dash
+            return {"links": links, "share": {"link": no_update, "snippet": no_update, "embed": no_update},
+                    "configs": {name: no_update for name in CHARTS}}
         share = share_values(search, href, chart, index)
         if ctx.triggered_id == ids.SHARE_CHART:  # only the shared chart changed
             return {"links": no_update, "share": share, "configs": {name: no_update for name in CHARTS}}

@@ -8,8 +8,11 @@ and returned whole, so a failure never leaves half a file behind.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dashboard.charts import CHARTS, IMAGE_FORMATS
 from dashboard.exports import briefing, images, note, offline, tables
+from dashboard.exports.briefing import TemplateError
 from dashboard.exports.common import (
     KINDS, MIMETYPES, BadRequest, Exported, ExportError, NotFound, Unavailable, file_stem, refusal, split_name, today,
 )
@@ -17,11 +20,12 @@ from dashboard.model.dataset import Dataset
 from dashboard.model.filters import parse_query
 from dashboard.model.render import render
 
-__all__ = ["KINDS", "BadRequest", "ExportError", "Exported", "NotFound", "Unavailable", "export", "split_name"]
+__all__ = ["KINDS", "BadRequest", "ExportError", "Exported", "NotFound", "TemplateError", "Unavailable", "export",
+           "split_name"]
 
 
 def export(dataset: Dataset, kind: str, chart: str, query: str | None, *, base_url: str = "",
-           **size: object) -> Exported:
+           template: Path | bytes | None = None, **size: object) -> Exported:
     """The file ``chart.kind`` (e.g. 'map'/'png', 'briefing'/'pptx', 'projects'/'csv') for the filters in ``query``.
 
     Parameters
@@ -37,6 +41,9 @@ def export(dataset: Dataset, kind: str, chart: str, query: str | None, *, base_u
         a file must hold exactly what was asked for.
     base_url : str
         The dashboard's address, for the live-view link in a deck's notes (default: a relative link).
+    template : Path or bytes, optional
+        A PowerPoint file whose slide master, layouts and theme a deck (pptx) is built in; other kinds ignore it.
+        One that cannot be used is refused (``TemplateError``, a BadRequest saying why).
     **size
         ``width``, ``height`` and ``scale`` of a chart image (strings or numbers; checked here).
 
@@ -69,12 +76,14 @@ def export(dataset: Dataset, kind: str, chart: str, query: str | None, *, base_u
     elif chart in CHARTS and kind == "html":
         content = offline.chart_html(dataset, render(dataset, state), chart, date)
     elif chart in CHARTS:  # pptx: the chart's slide alone
-        content = briefing.pptx_bytes(dataset, render(dataset, state), date, (chart,), base_url)
+        content = briefing.pptx_bytes(dataset, render(dataset, state), date, (chart,), base_url, template)
     elif chart == "briefing" and kind == "docx":
         content = note.docx_bytes(dataset, render(dataset, state), date, base_url)
+    elif chart == "briefing" and kind == "pptx":
+        content = briefing.pptx_bytes(dataset, render(dataset, state), date, briefing.chosen_slides(query), base_url,
+                                      template)
     elif chart == "briefing":
-        build = briefing.pptx_bytes if kind == "pptx" else briefing.pdf_bytes
-        content = build(dataset, render(dataset, state), date, briefing.chosen_slides(query), base_url)
+        content = briefing.pdf_bytes(dataset, render(dataset, state), date, briefing.chosen_slides(query), base_url)
     else:
         build = tables.csv_bytes if kind == "csv" else tables.xlsx_bytes
         content = build(dataset, render(dataset, state), date)

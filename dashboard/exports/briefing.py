@@ -11,12 +11,16 @@ date, the live-view link and the sources behind it. Chart text is at least 14 pt
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import io
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.charts import BRIEFING_SLIDES, CHARTS
@@ -31,6 +35,10 @@ from dashboard.model.filters import Selection, to_query
 from dashboard.model.render import Rendered, project_rows
 from dashboard.model.words import activities, counted
 from dashboard.vocab import SECTOR_COLOURS, SECTORS
+
+if TYPE_CHECKING:  # annotations only: python-pptx is imported when a deck is made
+    from pptx.presentation import Presentation as PresentationType
+    from pptx.slide import SlideLayout
 
 #: the map picture: 800 x 360 CSS pixels at scale 4 (3200 px wide), so that on a 12.3 in wide slide
 #: one pixel is about one point and the legend's 14 px text reads at 14 pt or more
@@ -289,30 +297,87 @@ def wrapped(label: str, width: int = WRAP) -> str:
 # PowerPoint
 
 
+class TemplateError(BadRequest):
+    """A PowerPoint template that cannot be used: unreadable, not a .pptx, or without a layout that has a title."""
+
+
+#: placeholders PowerPoint leaves to the master (python-pptx never copies them onto a new slide)
+_MASTER_ONLY = frozenset({"DATE", "FOOTER", "SLIDE_NUMBER"})
+
+
+def _kinds(layout: SlideLayout) -> list[str]:
+    return [ph.placeholder_format.type.name for ph in layout.placeholders
+            if ph.placeholder_format.type.name not in _MASTER_ONLY]
+
+
+def template_layouts(prs: PresentationType) -> tuple[SlideLayout, SlideLayout]:
+    """The (title slide, content slide) layouts of ``prs``: a layout with a centred title (or a title and a
+    subtitle) for the first slide; a title-only layout for the rest, else a title-and-content one."""
+    layouts = list(prs.slide_layouts)
+    titled = [lay for lay in layouts if {"TITLE", "CENTER_TITLE"} & set(_kinds(lay))]
+    if not titled:
+        raise TemplateError("the PowerPoint template has no slide layout with a title placeholder")
+    opening = next((lay for lay in titled if "CENTER_TITLE" in _kinds(lay)), None) or next(
+        (lay for lay in titled if "SUBTITLE" in _kinds(lay)), titled[0])
+    content = next((lay for lay in titled if _kinds(lay) == ["TITLE"]), None) or next(
+        (lay for lay in titled if "TITLE" in _kinds(lay) and len(_kinds(lay)) == 2), titled[0])
+    return opening, content
+
+
+def open_template(template: bytes | Path | str | None) -> PresentationType:
+    """The presentation a deck is built in: python-pptx's default, or an organisation's template (its slide master,
+    layouts, theme fonts and colours) with any slides it holds removed. TemplateError says what is wrong with it."""
+    from pptx import Presentation  # heavy; only needed when a deck is asked for
+
+    if template is None:
+        return Presentation()
+    name = "the PowerPoint template"
+    if not isinstance(template, bytes):
+        name = f"the PowerPoint template {Path(template).name!r}"
+        try:
+            template = Path(template).read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        prs = Presentation(io.BytesIO(template))
+    except Exception as exc:  # a zip that is no deck, a .potx, damaged XML...: python-pptx raises many kinds
+        raise TemplateError(f"{name} is not a PowerPoint (.pptx) file that can be read "
+                            f"({type(exc).__name__}); save it from PowerPoint as .pptx") from None
+    template_layouts(prs)  # refuse it now if it has no layout with a title
+    slide_ids = prs.slides._sldIdLst  # the template's own example slides are not part of the briefing
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return prs
+
+
 def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None,
-               slides: tuple[str, ...] = SLIDES, base_url: str = "") -> bytes:
-    """The briefing as a 16:9 PowerPoint deck (bytes of a .pptx) with the ``slides`` chosen (`SLIDES`)."""
+               slides: tuple[str, ...] = SLIDES, base_url: str = "", template: bytes | Path | None = None) -> bytes:
+    """The briefing as a 16:9 PowerPoint deck (bytes of a .pptx) with the ``slides`` chosen (`SLIDES`), in
+    ``template``'s slide master and layouts when one is given (TemplateError when it cannot be used)."""
     # python-pptx is heavy and only needed when a deck is asked for
-    from pptx import Presentation
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
+    prs = open_template(template)  # before any drawing: a template that cannot be used fails fast
     d = deck(dataset, rendered, date, slides, base_url)
     empty = d.total == 0
     selection = rendered.selection
     pictures = dict(zip(["map"], render([(chart_figure(dataset, rendered, "map", d.date, framed=False), "png",
                                           PICTURE)]))) if "map" in d.charts and not empty else {}
 
-    prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    opening, title_only = template_layouts(prs)
+    # an organisation's template: its master (logo, background), theme fonts and title colours stand; the boxes
+    # are placed as on the plain deck, which the charts and tables are laid out around
+    themed = template is not None
     prs.core_properties.title = d.title
     prs.core_properties.subject = d.filters
     prs.core_properties.author = f"{PRODUCT} dashboard"
     muted, ink = RGBColor.from_string(MUTED.lstrip("#")), RGBColor.from_string(INK.lstrip("#"))
-    title_only = prs.slide_layouts[5]
     left, width = Inches(0.5), Inches(12.333)
     top, height = Inches(1.55), Inches(5.4)  # the area under a slide's title and note, above the source line
 
@@ -331,12 +396,17 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
 
     def content_slide(title: str, note: str | None, notes: str):
         slide = prs.slides.add_slide(title_only)
+        for placeholder in list(slide.placeholders):  # a title-and-content layout's empty content box
+            if placeholder.placeholder_format.type.name not in ("TITLE", "CENTER_TITLE"):
+                placeholder._element.getparent().remove(placeholder._element)
         shape = slide.shapes.title
         shape.left, shape.top, shape.width, shape.height = left, Inches(0.3), width, Inches(0.75)
         shape.text = title
         para = shape.text_frame.paragraphs[0]
-        para.font.size, para.font.bold, para.font.color.rgb = Pt(TITLE_TEXT), True, ink
+        para.font.size, para.font.bold = Pt(TITLE_TEXT), True
         para.alignment = PP_ALIGN.LEFT
+        if not themed:
+            para.font.color.rgb = ink
         if note:
             text_box(slide, Inches(1.02), Inches(0.45), note, 16)
         text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
@@ -461,17 +531,25 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
                             para.alignment = PP_ALIGN.RIGHT
 
     # title slide
-    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    slide = prs.slides.add_slide(opening)
     slide.shapes.title.text = d.title
     # the title and its lines high enough that the background (up to three sentences) fits below them
     top = Inches(1.0) if d.background else Inches(2.0)
     slide.shapes.title.left, slide.shapes.title.top = Inches(0.9), top
     slide.shapes.title.width, slide.shapes.title.height = Inches(11.5), Inches(1.5)
-    sub = slide.placeholders[1]
-    sub.left, sub.top, sub.width, sub.height = Inches(0.9), top + Inches(1.7), Inches(11.5), Inches(2.2)
-    sub.text_frame.text = d.filters
+    subs = [ph for ph in slide.placeholders if ph.placeholder_format.type.name not in ("TITLE", "CENTER_TITLE")]
+    for extra in subs[1:]:
+        extra._element.getparent().remove(extra._element)
+    if subs:
+        sub = subs[0]
+        sub.left, sub.top, sub.width, sub.height = Inches(0.9), top + Inches(1.7), Inches(11.5), Inches(2.2)
+        frame = sub.text_frame
+    else:  # a title layout with no subtitle box
+        frame = slide.shapes.add_textbox(Inches(0.9), top + Inches(1.7), Inches(11.5), Inches(2.2)).text_frame
+        frame.word_wrap = True
+    frame.text = d.filters
     for line in (long_date(d.date), d.numbers):
-        sub.text_frame.add_paragraph().text = line
+        frame.add_paragraph().text = line
     if d.background:
         text_box(slide, Inches(5.1), Inches(1.8), d.background, 16, colour=ink)
     text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
@@ -574,6 +652,54 @@ def _table_figure(header: list[str], columns: list[list[str]], widths: list[floa
     return fig
 
 
+def _statement_figure(sentence: str) -> go.Figure:
+    """A page holding one sentence, large, where a chart would show a single category (or nothing)."""
+    fig = go.Figure()
+    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(visible=False), template="plotly_white",
+                      font=dict(family=FONT, color=INK))
+    fig.add_annotation(text="<br>".join(html_escape(line) for line in textwrap.wrap(sentence, 48)), x=0.5, y=0.55,
+                       xref="paper", yref="paper", showarrow=False, align="center",
+                       font=dict(size=32, color=INK, family=FONT))
+    return fig
+
+
+def without_zero_bars(fig: go.Figure) -> go.Figure:
+    """A copy of a bar chart figure with the bars of zero projects left out (as on the deck's native charts)."""
+    out = go.Figure(fig)
+    for trace in out.data:
+        if trace.type != "bar" or trace.orientation != "h" or trace.x is None:
+            continue
+        counts = _numbers(trace.x)
+        keep = [i for i, v in enumerate(counts) if v]
+        if len(keep) == len(counts):
+            continue
+        trace.x = [int(counts[i]) for i in keep]
+        trace.y = [trace.y[i] for i in keep]
+        for attr in ("customdata", "text"):
+            values = getattr(trace, attr)
+            if values is not None and not isinstance(values, str) and len(values) == len(counts):
+                setattr(trace, attr, [values[i] for i in keep])
+        colours = trace.marker.color
+        if colours is not None and not isinstance(colours, str) and len(colours) == len(counts):
+            trace.marker.color = [colours[i] for i in keep]
+    return out
+
+
+def _numbers(value: object) -> list[float]:
+    """A trace's array as numbers (plotly keeps NumPy arrays as {"dtype", "bdata"}, base64)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype(float).tolist()
+    return [float(v) for v in value]
+
+
+def pdf_chart_page(dataset: Dataset, rendered: Rendered, chart: str, date: _dt.date) -> go.Figure:
+    """A chart's page of the PDF pack, by the deck's rules: zero categories left out, one category a sentence."""
+    if chart in NATIVE and (sentence := chart_statement(dataset, rendered.selection, chart)) is not None:
+        return _page(_statement_figure(sentence), CHARTS[chart].title, subtitle(dataset, rendered), date, dataset)
+    fig = chart_figure(dataset, rendered, chart, date)
+    return without_zero_bars(fig) if chart in ("sectors", "countries", "agencies") else fig
+
+
 def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None,
               slides: tuple[str, ...] = SLIDES, base_url: str = "") -> bytes:
     """The briefing as one PDF of 16:9 pages: title, map, charts, project tables and sources (``slides`` chosen)."""
@@ -593,8 +719,11 @@ def pdf_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = None
                              showarrow=False, font=dict(size=size, color=colour), align="left")
     pages.append(_page(cover, "", "", d.date, dataset))
 
-    for chart in d.charts:
-        pages.append(chart_figure(dataset, rendered, chart, d.date))
+    if d.total == 0:  # as the deck: say so, rather than draw empty charts
+        pages.append(_page(_statement_figure(f"Nothing in the data matches {d.filters}."),
+                           "No projects match these filters", "", d.date, dataset))
+    for chart in () if d.total == 0 else d.charts:
+        pages.append(pdf_chart_page(dataset, rendered, chart, d.date))
 
     widths = [share for _, _, share in TABLE_COLUMNS]
     chars = {key: share * 900 / 8.0 for key, _, share in TABLE_COLUMNS}  # 14 px text on a 960 px page

@@ -35,17 +35,112 @@ RENDER_JS = """(function () {
 })();
 """ + (PACKAGE_DIR / "assets" / "map_labels.js").read_text(encoding="utf-8")
 
+#: the embed page's own addition: tell the page that frames it how tall the content is, on load and whenever it
+#: changes, so that the snippet's `RESIZE_JS` can fit the iframe to it (a message with no secret in it: any
+#: parent may read it)
+EMBED_HEIGHT_JS = """(function () {
+  'use strict';
+  if (window.parent === window) { return; }  // not framed: nothing to tell
+  var chart = document.getElementById('chart');
+  var id = (chart && chart.getAttribute('data-chart')) || '';
+  var sent = 0, queued = false;
+  function contentHeight() {  // the bottom of the last block (the footer), not the frame's own height
+    var last = document.querySelector('footer') || document.body;
+    var margin = parseFloat(window.getComputedStyle(last).marginBottom) || 0;
+    return Math.ceil(last.getBoundingClientRect().bottom + window.pageYOffset + margin);
+  }
+  function post() {
+    queued = false;
+    var height = contentHeight();
+    if (height > 0 && Math.abs(height - sent) >= 1) {
+      sent = height;
+      window.parent.postMessage({type: 'usascp-embed-height', id: id, height: height}, '*');
+    }
+  }
+  function later() {
+    if (!queued) { queued = true; window.requestAnimationFrame(post); }
+  }
+  // the framing page runs resize.js and will follow the height: size the chart from its width, not the frame's height
+  window.addEventListener('message', function (event) {
+    var data = event.data;
+    if (event.source !== window.parent || !data || data.type !== 'usascp-embed-fit') { return; }
+    var root = document.documentElement;
+    if (root.classList.contains('fit')) { return; }
+    root.classList.add('fit');
+    if (chart && window.Plotly && window.Plotly.Plots) {
+      window.Plotly.Plots.resize(chart).then(later, later);
+    }
+    later();
+  });
+  window.addEventListener('load', later);
+  window.addEventListener('resize', later);
+  if (window.ResizeObserver) {
+    var watcher = new ResizeObserver(later);
+    ['header', '#chart', 'footer'].forEach(function (sel) {
+      var el = document.querySelector(sel);
+      if (el) { watcher.observe(el); }
+    });
+  }
+  if (chart && chart.on) { chart.on('plotly_afterplot', later); }
+  later();
+})();
+"""
+
+#: the script the Share panel's snippet loads beside the iframe (served at /embed/static/resize.js): it sets each
+#: embed's iframe to the height its page reports, as Datawrapper's responsive embed does, and answers the first
+#: report with 'usascp-embed-fit', so that the embed stops filling its frame and takes a height from its width. Messages are accepted
+#: only from this app's origin, from an iframe on the page, in the shape EMBED_HEIGHT_JS sends, with a sane height.
+RESIZE_JS = """/* U.S.-ASEAN Smart Cities Partnership: fit embedded charts to their content. */
+(function () {
+  'use strict';
+  if (window.usascpEmbedResize) { return; }  // the snippet pasted twice: one listener is enough
+  window.usascpEmbedResize = true;
+  var script = document.currentScript;
+  var origin = null;
+  try { origin = script && script.src ? new URL(script.src, window.location.href).origin : null; } catch (e) { origin = null; }
+  window.addEventListener('message', function (event) {
+    var data = event.data;
+    if (!data || typeof data !== 'object' || data.type !== 'usascp-embed-height') { return; }
+    if (origin && event.origin !== origin) { return; }
+    var height = data.height;
+    if (typeof height !== 'number' || !isFinite(height) || height < 40 || height > 20000) { return; }
+    var id = typeof data.id === 'string' ? data.id.slice(0, 40) : '';
+    var frames = document.getElementsByTagName('iframe');
+    for (var i = 0; i < frames.length; i++) {
+      var frame = frames[i];
+      if (frame.contentWindow !== event.source) { continue; }
+      var expected = frame.getAttribute('data-usascp-embed');
+      if (expected && id && expected !== id) { return; }
+      if (!frame.usascpFitted) {  // tell the embed that its height is followed: it then sizes to its width
+        frame.usascpFitted = true;
+        event.source.postMessage({type: 'usascp-embed-fit'}, event.origin);
+      }
+      frame.style.minHeight = '0';
+      frame.style.aspectRatio = 'auto';
+      frame.style.height = Math.ceil(height) + 'px';
+      return;
+    }
+  });
+})();
+"""
+
 STYLE = """
 html, body { margin: 0; height: 100%; background: #fff; color: #1b1f24;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", sans-serif; }
 body { display: flex; flex-direction: column; }
+main { flex: 1 1 auto; display: flex; flex-direction: column; min-height: 0; }
 header { padding: 10px 16px 0; }
 h1 { font-size: 1.15rem; margin: 0; line-height: 1.25; }
 .filters { margin: 2px 0 0; color: #5a6470; font-size: .88rem; }
 #chart { flex: 1 1 auto; min-height: 260px; }
 footer { padding: 2px 16px 8px; color: #5a6470; font-size: .78rem; }
 footer a { color: #003f87; }
-@media (max-aspect-ratio: 1/1) { #chart.chart-map { flex: 0 0 auto; aspect-ratio: 4 / 3; } }
+@media (max-aspect-ratio: 1/1) { html:not(.fit) #chart.chart-map { flex: 0 0 auto; aspect-ratio: 4 / 3; } }
+/* an embed whose framing page fits the iframe to it (resize.js): the chart's height follows from its width alone */
+html.fit, html.fit body { height: auto; }
+html.fit main { flex: none; }
+html.fit #chart { flex: none; aspect-ratio: 16 / 9; max-height: 560px; }
+@media (max-width: 600px) { html.fit #chart { aspect-ratio: 4 / 5; } html.fit #chart.chart-map { aspect-ratio: 1 / 1; } }
 """
 
 
@@ -109,7 +204,7 @@ def embed_html(dataset: Dataset, rendered: Rendered, chart: str, *, plotly_src: 
     """The page /embed/<chart> serves: the chart full-size with no controls.
 
     ``plotly_src`` is the plotly.js the dashboard itself loads; ``static_url`` where the app serves
-    embed.js and embed.css (RENDER_JS and STYLE above); ``topojson_url`` the app's outlines;
+    embed.js and embed.css (RENDER_JS + EMBED_HEIGHT_JS, and STYLE above); ``topojson_url`` the app's outlines;
     ``dashboard_url`` the same view in the dashboard, linked from the footer.
     """
     config = _config(chart, f"usascp-{chart}", topojsonURL=topojson_url, displayModeBar=False)
@@ -127,7 +222,7 @@ def embed_html(dataset: Dataset, rendered: Rendered, chart: str, *, plotly_src: 
 <body>
 <main>
 <header><h1>{escape(CHARTS[chart].title)}</h1><p class="filters">{escape(PRODUCT)} · {escape(subtitle(dataset, rendered))}</p></header>
-<div id="chart" class="chart-{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}"></div>
+<div id="chart" class="chart-{chart}" data-chart="{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}"></div>
 </main>
 <footer>{escape(source_line(None, dataset))}. <a href="{escape(dashboard_url)}" target="_blank" rel="noopener">Open in the dashboard</a></footer>
 <script type="application/json" id="figure-data">{script_json(spec)}</script>

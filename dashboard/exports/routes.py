@@ -11,6 +11,7 @@ framed by the sources in $USASCP_FRAME_ANCESTORS (default any), every other page
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from dash import Dash
 from flask import Response, request
@@ -19,7 +20,7 @@ from dashboard.charts import CHARTS, IMAGE_FORMATS
 from dashboard.data.source import DataSource
 from dashboard.exports import ExportError, export, split_name
 from dashboard.exports.common import NotFound
-from dashboard.exports.offline import RENDER_JS, STYLE, embed_html
+from dashboard.exports.offline import EMBED_HEIGHT_JS, RENDER_JS, RESIZE_JS, STYLE, embed_html
 from dashboard.model.filters import parse_query, to_query
 from dashboard.model.render import RenderCache
 
@@ -35,15 +36,19 @@ def _message(exc: ExportError) -> Response:
     return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
 
 
-def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
-    """Add the export and embed routes to ``app.server``, serving the data source's current dataset."""
+def register(app: Dash, source: DataSource, cache: RenderCache, template: Path | None = None) -> None:
+    """Add the export and embed routes to ``app.server``, serving the data source's current dataset; decks are
+    built in the PowerPoint ``template`` when one is given (read at each export, so a replaced file is used)."""
     server = app.server
     prefix = app.config.routes_pathname_prefix or "/"
     # the plotly.js the dashboard's graphs load (dash-renderer's URL, whatever build the app serves there);
     # registered here so that Dash serves it even before its first page has been requested
     app.registered_paths["plotly"].add(PLOTLY_PATH)
     plotly_src = app.get_relative_path(f"/_dash-component-suites/plotly/{PLOTLY_PATH}")
-    static = {"embed.js": (RENDER_JS, "text/javascript"), "embed.css": (STYLE, "text/css")}
+    # embed.js draws the chart and reports its height to the framing page; resize.js is what that page loads (the
+    # Share panel's snippet) to fit the iframe to the height
+    static = {"embed.js": (RENDER_JS + EMBED_HEIGHT_JS, "text/javascript"), "embed.css": (STYLE, "text/css"),
+              "resize.js": (RESIZE_JS, "text/javascript")}
 
     def query() -> str:
         return request.query_string.decode("utf-8", errors="replace")
@@ -58,7 +63,8 @@ def register(app: Dash, source: DataSource, cache: RenderCache) -> None:
             chart, kind = split_name(name)
             size = ({k: request.args[k] for k in ("width", "height", "scale") if k in request.args}
                     if chart in CHARTS and kind in IMAGE_FORMATS else {})
-            content, mimetype, filename = export(source.dataset, kind, chart, query(), base_url=live_base(), **size)
+            content, mimetype, filename = export(source.dataset, kind, chart, query(), base_url=live_base(),
+                                                 template=template if kind == "pptx" else None, **size)
         except ExportError as exc:
             return _message(exc)
         # content_type, not mimetype: Flask would add a second charset to 'text/csv; charset=utf-8'

@@ -19,6 +19,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 #: a day, for static files whose URL stays the same (map outlines, Dash's lazily loaded chunks): they change only
 #: with an upgrade of the dashboard
 DAILY = "public, max-age=86400"
+#: the plotly.js dash-renderer loads lazily, by a URL that does not change with the bundle served there
+DASH_PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
 def cache_control(path: str, query: str) -> str | None:
@@ -26,6 +28,8 @@ def cache_control(path: str, query: str) -> str | None:
     if path.startswith("/assets/"):
         return IMMUTABLE if "m=" in query else DAILY
     if path.startswith("/_dash-component-suites/"):
+        if check_fingerprint(path)[0].endswith(DASH_PLOTLY):  # plotly.js at dash-renderer's fixed URL: revalidated
+            return None  # (dashboard.server.plotlyjs sets it: that URL outlives a bundle)
         return IMMUTABLE if check_fingerprint(path)[1] else DAILY
     return None
 
