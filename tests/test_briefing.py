@@ -328,7 +328,7 @@ def test_the_server_builds_decks_in_the_template_it_is_given(demo, template_file
     ours = create_app(demo).server.test_client()  # read from the environment, as gunicorn's app is
     prs = deck(ours, f"/export/briefing.pptx?slides={NATIVE},pairs")
     assert_in_template(prs)
-    assert len(charts(slide(prs, "Projects by sector"))) == 1  # still native charts, in the ministry's look
+    assert len(charts(slide(prs, "Activities by sector"))) == 1  # still native charts, in the ministry's look
     assert_in_template(deck(ours, "/export/agencies.pptx"))
     # the PDF pack and the note are not PowerPoint: the template means nothing to them
     assert ours.get("/export/briefing.docx").status_code == 200
@@ -413,7 +413,8 @@ def _pdf_pages(demo, monkeypatch, query: str) -> list:
 
 
 def _words(fig) -> str:
-    return " ".join(str(a.text) for a in fig.layout.annotations) + " " + " ".join(
+    """The words of a PDF page's figure, lines joined (long sentences are wrapped with <br>)."""
+    return " ".join(str(a.text).replace("<br>", " ") for a in fig.layout.annotations) + " " + " ".join(
         str(v) for t in fig.data if t.type == "bar" for v in t.y)
 
 
@@ -421,10 +422,10 @@ def test_the_pdf_pack_drops_zero_bars_and_puts_one_category_in_a_sentence(demo, 
     one = _pdf_pages(demo, monkeypatch, "?sector=Transportation")
     assert len(one) == 1 + 4 + 1  # cover, the four charts, the sources
     sectors, countries, agencies, timeline = one[1:5]
-    assert "All 2 projects are in the Transportation sector" in _words(sectors)
+    assert "All 2 activities are in the Transportation sector" in _words(sectors)
     assert not [t for t in sectors.data if t.type == "bar"]
-    assert "All 2 projects are led by the Department of" in _words(agencies)
-    assert "All 2 projects were announced in 2019" in _words(timeline)
+    assert "All 2 activities are led by the Department of" in _words(agencies)
+    assert "All 2 activities were announced in 2019" in _words(timeline)
     assert [list(t.y) for t in countries.data if t.type == "bar"] == [["United States", "Malaysia", "Thailand"]]
     several = _pdf_pages(demo, monkeypatch, "?country=THA")[1]  # three sectors of eight
     bars = [t for t in several.data if t.type == "bar"][0]
