@@ -1,4 +1,5 @@
-"""Settings from the environment, with safe defaults: data folder, snapshot, quiet period, request limits, framing, HSTS."""
+"""Settings from the environment, with safe defaults: data folder, snapshot, quiet period, request limits, framing, HSTS,
+the image renderer's queue."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ class Settings:
     quiet_seconds: float = 2.0
     #: deepest nesting of arrays and objects accepted in a callback body; deeper gets 400
     max_json_depth: int = 64
+    #: image exports the renderer holds at once, one rendering and the rest waiting ($USASCP_RENDER_QUEUE);
+    #: one more answers 503 with Retry-After
+    render_queue: int = 3
 
     @property
     def snapshot_folder(self) -> Path:
@@ -72,6 +76,7 @@ class Settings:
             data_dir=Path(env.get("USASCP_DATA_DIR") or DEFAULT_DATA_DIR),
             snapshot_dir=Path(env["USASCP_SNAPSHOT_DIR"]) if env.get("USASCP_SNAPSHOT_DIR") else None,
             quiet_seconds=max(0.0, float(env.get("USASCP_QUIET_SECONDS") or 2.0)),
+            render_queue=max(1, int(env.get("USASCP_RENDER_QUEUE") or 3)),
         )
 
 
