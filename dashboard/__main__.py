@@ -1,4 +1,4 @@
-"""The command line: run (default), serve, validate, publish, geocode, synth, export, countries.
+"""The command line: run (default), serve, validate, publish, geocode, synth, export, countries, renderer (internal).
 
     python -m dashboard                       serve the dashboard at http://127.0.0.1:8050
     python -m dashboard validate              check the data files, print counts or every error
@@ -315,7 +315,7 @@ def cmd_renderer(args) -> int:
         return 2
     configure_logging()
     images.quiet_renderer_logs()
-    os.nice(RENDERER_NICENESS)  # Chromium, started from here, inherits it
+    renderer.keep_priority_low(RENDERER_NICENESS)  # and Chromium's threads, which reset their own priorities
     renderer.sigterm_exits()  # so that atexit closes Chromium
     renderer.exit_with_parent(os.getppid(), images.RENDERER.close)
     queue = renderer.BoundedRenderer(images.RENDERER.render, Settings.from_env().render_queue)

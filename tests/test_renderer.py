@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -151,6 +152,25 @@ def test_the_supervisor_restarts_a_renderer_that_dies_and_stops_it(monkeypatch):
     finally:
         sup.stop()
     assert sup.proc.poll() is not None and not os.path.exists(sup.folder)
+
+
+def test_the_renderers_children_are_kept_at_a_lower_priority():
+    """Chromium resets its threads' priorities; the renderer puts every descendant's threads back below the workers'."""
+    parent = subprocess.Popen([sys.executable, "-c", "import subprocess; subprocess.run(['sleep', '30'])"])
+    try:
+        deadline = time.time() + 10
+        while not renderer._descendants(parent.pid) and time.time() < deadline:
+            time.sleep(0.05)
+        [grandchild] = renderer._descendants(parent.pid)
+        assert os.getpriority(os.PRIO_PROCESS, grandchild) < 7
+        assert renderer.lower_priority(7, root=parent.pid) >= 1
+        assert os.getpriority(os.PRIO_PROCESS, grandchild) == 7
+        assert renderer.lower_priority(7, root=parent.pid) == 0  # nothing left to lower
+    finally:
+        for pid in renderer._descendants(parent.pid):
+            os.kill(pid, 9)
+        parent.kill()
+        parent.wait()
 
 
 # ---------------------------------------------------------------- what the routes answer

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,49 @@ def exit_with_parent(parent: int, on_exit: Callable[[], None], every: float = 2.
             os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="usascp-parent-watch").start()
+
+
+def _descendants(pid: int) -> list[int]:
+    kids: list[int] = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return [d for k in kids for d in (k, *_descendants(k))]
+
+
+def lower_priority(niceness: int, root: int | None = None) -> int:
+    """Give every thread of the descendants of ``root`` (default: this process; i.e. Chromium) at least ``niceness``;
+    the number of threads changed.
+
+    Chromium sets its own threads' priorities (back to 0, some to -8), undoing the niceness they inherit;
+    this puts them back, so that rendering yields the CPU to the workers' requests.
+    """
+    changed = 0
+    for pid in _descendants(os.getpid() if root is None else root):
+        for task in Path(f"/proc/{pid}/task").glob("[0-9]*"):
+            try:
+                tid = int(task.name)
+                if os.getpriority(os.PRIO_PROCESS, tid) < niceness:
+                    os.setpriority(os.PRIO_PROCESS, tid, niceness)
+                    changed += 1
+            except (OSError, ValueError):  # the thread has ended
+                continue
+    return changed
+
+
+def keep_priority_low(niceness: int, every: float = 1.0) -> None:
+    """Lower this process's priority to ``niceness`` and keep its children's there (a daemon thread)."""
+    os.setpriority(os.PRIO_PROCESS, 0, max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
+
+    def watch() -> None:
+        while True:
+            lower_priority(niceness)
+            time.sleep(every)
+
+    threading.Thread(target=watch, daemon=True, name="usascp-renderer-priority").start()
 
 
 def sigterm_exits() -> None:
