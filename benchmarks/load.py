@@ -3,7 +3,8 @@
     .venv/bin/pip install -e '.[bench]'          # locust
     .venv/bin/python -m benchmarks.load          # 50 users, 60 s, steady and with a worker killed at 20 s
 
-Two runs, each on a fresh server: steady, and with one worker killed (SIGKILL) 20 s in. The mix is
+Three runs, each on a fresh server: a baseline with a filter change in place of each image export,
+steady with image exports, and with one worker killed (SIGKILL) 20 s in. The mix is
 in benchmarks/locustfile.py (page opens, filter callbacks, /healthz, a CSV, malformed bodies, and
 about one image export in twenty actions). Writes benchmarks/results/load.json and load.md and the
 README's copy of the table: requests/s, p50/p95/p99 per request type, failures, busy answers, 5xx,
@@ -100,6 +101,10 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _loadavg() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 def _rss(pid: int) -> float:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -127,20 +132,21 @@ def kill_a_worker(server: Server, at: float, started: float, out: dict) -> None:
 
 
 def run_once(data: Path, bodies: Path, users: int, seconds: int, workers: int, kill_at: float | None,
-             folder: Path) -> dict:
+             folder: Path, images: bool = True) -> dict:
     """One locust run against a fresh server; its figures."""
     server = Server(data, workers)
     kill: dict = {}
     try:
         # warm: the renderer's Chromium starts on the first image, as it would once a day in production
         urllib.request.urlopen(server.url + "/export/sectors.png", timeout=120).read()
-        prefix = folder / ("kill" if kill_at is not None else "steady")
+        prefix = folder / ("kill" if kill_at is not None else "steady" if images else "baseline")
+        load_before = _loadavg()
         started = time.monotonic()
         locust = subprocess.Popen(
             [PYTHON, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", server.url, "-u", str(users),
              "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--stop-timeout", "30", "--csv", str(prefix),
              "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT, env={**os.environ, "USASCP_LOAD_BODIES": str(bodies)},
+            cwd=ROOT, env={**os.environ, "USASCP_LOAD_BODIES": str(bodies), "USASCP_LOAD_IMAGES": "1" if images else "0"},
             stdout=subprocess.DEVNULL, stderr=(folder / "locust.log").open("a"))
         killer = None
         if kill_at is not None:
@@ -150,10 +156,12 @@ def run_once(data: Path, bodies: Path, users: int, seconds: int, workers: int, k
         if killer is not None:
             killer.join(70)
         rss = server.rss_mb()
+        load_after = _loadavg()
     finally:
         server.stop()
     result = summarise(prefix, server.log_path.read_text(errors="replace"))
     result["rss_mb"] = rss
+    result["loadavg_1min"] = {"before": load_before, "after": load_after}  # the machine's, all processes
     if kill_at is not None:
         result["kill"] = kill
     server.log_path.unlink(missing_ok=True)
@@ -227,7 +235,10 @@ def markdown(results: dict) -> str:
         out += ["", "Failures: " + "; ".join(f"{k} ({n})" for k, n in kinds.items()) + "."]
     mem = "; ".join(f"{run}: workers {r['rss_mb']['workers']} MB, renderer + Chromium "
                     f"{r['rss_mb']['renderer_and_chromium']} MB" for run, r in runs.items())
-    out += ["", f"Memory at the end (RSS): {mem}.", ""]
+    load = "; ".join(f"{run}: {r['loadavg_1min']['before']:g} before, {r['loadavg_1min']['after']:g} after"
+                     for run, r in runs.items())
+    out += ["", f"Memory at the end (RSS, Chromium's processes summed): {mem}.",
+            "", f"The machine's 1-minute load average (every process on it, not only this test): {load}.", ""]
     return "\n".join(out)
 
 
@@ -265,9 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     results = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": platform.machine(),
                "cpus": os.cpu_count(), "users": args.users, "seconds": args.seconds, "workers": args.workers,
                "runs": {}}
-    for run, kill_at in (("steady", None), (f"worker killed at {args.kill_at:g} s", args.kill_at)):
+    plan = [("no image exports", None, False), ("steady", None, True),
+            (f"worker killed at {args.kill_at:g} s", args.kill_at, True)]
+    for run, kill_at, images in plan:
         print(f"[load] {run}: {args.users} users for {args.seconds} s", flush=True)
-        results["runs"][run] = run_once(args.data_dir, bodies, args.users, args.seconds, args.workers, kill_at, folder)
+        results["runs"][run] = run_once(args.data_dir, bodies, args.users, args.seconds, args.workers, kill_at, folder,
+                                        images)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(results, indent=1) + "\n")
     table = markdown(results)

@@ -17,6 +17,8 @@ import random
 
 from locust import HttpUser, between, task
 
+#: USASCP_LOAD_IMAGES=0: the same users with a filter change in place of each image export (the baseline)
+IMAGES = os.environ.get("USASCP_LOAD_IMAGES", "1") != "0"
 BODIES: list[str] = json.loads(open(os.environ["USASCP_LOAD_BODIES"], encoding="utf-8").read())
 HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "br, gzip"}
 #: image exports, weighted as officials use them: mostly the map or a chart as PNG, some decks
@@ -59,6 +61,9 @@ class Official(HttpUser):
 
     @task(1)
     def image_export(self) -> None:
+        if not IMAGES:
+            self.change_filter()
+            return
         url, name = random.choice(EXPORTS)
         with self.client.get(url, name=name, catch_response=True) as r:
             if r.status_code == 503 and r.headers.get("Retry-After"):
