@@ -188,6 +188,7 @@ def summarise(prefix: Path, log: str) -> dict:
                                 "p95_ms": _num(row["95%"]), "p99_ms": _num(row["99%"])}
     total = next(r for r in stats if r["Name"] == "Aggregated")
     lines = [json.loads(x.split(" usascp.requests ", 1)[1]) for x in log.splitlines() if " usascp.requests " in x]
+    noise = [x[:300] for x in log.splitlines() if RENDERER_NOISE.search(x) and " usascp.requests " not in x]
     fivexx = [x for x in lines if x["status"] >= 500 and not (x["status"] == 503 and x["route"].startswith("/export/"))]
     return {
         "requests": int(total["Request Count"]), "rps": _num(total["Requests/s"]),
@@ -197,7 +198,7 @@ def summarise(prefix: Path, log: str) -> dict:
         "server_5xx_other_than_busy": len(fivexx),
         "malformed_body_5xx": sum(int(r["Occurrences"]) for r in failures
                                   if r["Name"] == "malformed body" and re.search(r"answered 5\d\d", r["Error"])),
-        "log": {"request_lines": len(lines), "renderer_lines": sum(1 for x in log.splitlines() if RENDERER_NOISE.search(x)),
+        "log": {"request_lines": len(lines), "renderer_lines": len(noise), "renderer_samples": noise[:3],
                 "tracebacks": log.count("Traceback")},
         "by_type": by_type,
     }

@@ -210,9 +210,9 @@ def geo_assets_js(names: tuple[str, ...] = ("world_110m", "world_50m")) -> str:
 
 
 class Renderer:
-    """A kaleido session (one headless Chromium) shared by every export of the process.
+    """A kaleido session (one headless Chromium): in the server's renderer process, or in a single-process app.
 
-    Kaleido is asyncio; the routes are threads. The session lives on a private event
+    It is only ever called through a bounded queue (:func:`render`). Kaleido is asyncio; the callers are threads. The session lives on a private event
     loop in a daemon thread, and :meth:`render` hands it work and waits. A failure or
     timeout closes the session so that the next export starts a fresh browser.
     """
