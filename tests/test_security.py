@@ -371,6 +371,20 @@ def test_idle_connections_do_not_block_the_server(tmp_path):
         _stop(proc)
 
 
+def _export_until_ok(url: str, seconds: float = 90) -> list:
+    """GET ``url`` until it answers 200: every answer, a 503 as (503, its Retry-After)."""
+    answers: list = []
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            answers.append(urllib.request.urlopen(url, timeout=120).status)
+            break
+        except urllib.error.HTTPError as exc:
+            answers.append((exc.code, exc.headers.get("Retry-After")))
+            time.sleep(0.5)
+    return answers
+
+
 def test_serve_renders_every_image_in_one_shared_renderer_that_comes_back(tmp_path):
     """One Chromium per server, under the renderer the master started, whichever worker takes the export; a killed
     renderer is replaced, and meanwhile exports answer 503 with Retry-After (never a 500)."""
@@ -379,20 +393,13 @@ def test_serve_renders_every_image_in_one_shared_renderer_that_comes_back(tmp_pa
     try:
         assert body is not None
         [rend] = _renderers(proc.pid)
-        for _ in range(4):  # gunicorn hands connections to either worker
-            assert urllib.request.urlopen(url, timeout=120).status == 200
+        for _ in range(4):  # gunicorn hands connections to either worker (the first may find the renderer starting)
+            assert _export_until_ok(url)[-1] == 200
         workers = set(children(proc.pid)) - {rend}
         assert len(workers) == 2 and all(_browsers(w) == [] for w in workers)
         assert len(_browsers(rend)) == 1
         os.kill(rend, 9)
-        answers, deadline = [], time.time() + 90
-        while time.time() < deadline:
-            try:
-                answers.append(urllib.request.urlopen(url, timeout=120).status)
-                break
-            except urllib.error.HTTPError as exc:
-                answers.append((exc.code, exc.headers.get("Retry-After")))
-                time.sleep(0.5)
+        answers = _export_until_ok(url)
         assert answers[-1] == 200, answers
         assert all(a == (503, "2") for a in answers[:-1]), answers
         assert len(_renderers(proc.pid)) == 1 and _renderers(proc.pid) != [rend]

@@ -220,7 +220,11 @@ def keep_priority_low(niceness: int, every: float = 1.0) -> None:
 
 def sigterm_exits() -> None:
     """Make SIGTERM a normal exit, so atexit handlers (closing Chromium) run."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    def leave(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM (group and supervisor) must not cut atexit
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, leave)
 
 
 # ---------------------------------------------------------------------------------------------- the master's side
