@@ -231,6 +231,10 @@ def open_every_city(page, url: str) -> tuple[dict[str, str], int]:
     page.goto(url)
     page.wait_for_function("() => document.querySelector('#map .geo .countries path')", timeout=30000)
     page.wait_for_load_state("networkidle")
+    # the whole map on the screen, as a person scrolls to it (on a phone the header and numbers push its foot
+    # below the first screen, and a click there would land nowhere)
+    page.evaluate("() => document.querySelector('#map').scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(200)
     first = page.evaluate(frame_js)
     opened, choosers = {}, 0
     page.evaluate("() => { window.__mapDrawn = true; }")
