@@ -100,17 +100,23 @@ def _number(value: object) -> float | None:
     return float(value)
 
 
+def first_point(click: object) -> dict | None:
+    """The first point of a Plotly click event (a graph's clickData), or None for anything else (a forged body)."""
+    try:
+        point = click["points"][0]  # type: ignore[index]
+    except (TypeError, KeyError, IndexError):
+        return None
+    return point if isinstance(point, dict) else None
+
+
 def city_at(cities: pd.DataFrame, click: object, tolerance: float = 0.05) -> str | None:
     """The city_id a map click names, or None for anything else.
 
     A marker carries its city's position in ``cities`` as customdata; a click that Plotly
     gives to a line's end instead (it sits on the marker) is matched by its coordinates.
     """
-    try:
-        point = click["points"][0]  # type: ignore[index]
-    except (TypeError, KeyError, IndexError):
-        return None
-    if not isinstance(point, dict):
+    point = first_point(click)
+    if point is None:
         return None
     value = point.get("customdata")
     if isinstance(value, list) and value:

@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.charts import CHARTS
 from dashboard.data.source import DataSource
-from dashboard.figures import city_at
+from dashboard.figures import city_at, first_point
 from dashboard.ids import ids
 from dashboard.layouts.details import city_details
 from dashboard.layouts.page import headlines
@@ -31,13 +31,8 @@ CLICKABLE: dict[str, str] = {chart.graph_id: chart.click for chart in CHARTS.val
 
 def bar_value(click: object) -> object:
     """The filter value a click on a chart's bar names: its customdata, or its x (the timeline's year)."""
-    try:
-        point = click["points"][0]  # type: ignore[index]
-    except (TypeError, KeyError, IndexError):
-        return None
-    if not isinstance(point, dict):
-        return None
-    return point.get("customdata", point.get("x"))
+    point = first_point(click)
+    return None if point is None else point.get("customdata", point.get("x"))
 
 
 def resolve_state(trigger: str | None, current: FilterState, from_url: FilterState, clicked_city: str | None,
