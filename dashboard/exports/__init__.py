@@ -14,14 +14,14 @@ from dashboard.charts import CHARTS, IMAGE_FORMATS
 from dashboard.exports import briefing, images, note, offline, tables
 from dashboard.exports.briefing import TemplateError
 from dashboard.exports.common import (
-    KINDS, MIMETYPES, BadRequest, Exported, ExportError, NotFound, Unavailable, file_stem, refusal, split_name, today,
+    KINDS, MIMETYPES, BadRequest, Busy, Exported, ExportError, NotFound, Unavailable, file_stem, refusal, split_name, today,
 )
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import parse_query
 from dashboard.model.render import render
 
-__all__ = ["KINDS", "BadRequest", "ExportError", "Exported", "NotFound", "TemplateError", "Unavailable", "export",
-           "split_name"]
+__all__ = ["KINDS", "BadRequest", "Busy", "ExportError", "Exported", "NotFound", "TemplateError", "Unavailable",
+           "export", "split_name"]
 
 
 def export(dataset: Dataset, kind: str, chart: str, query: str | None, *, base_url: str = "",
@@ -56,7 +56,8 @@ def export(dataset: Dataset, kind: str, chart: str, query: str | None, *, base_u
     ------
     ExportError
         ``NotFound`` for an unknown export, ``BadRequest`` for a bad size, ``Unavailable`` when
-        Chromium is missing or fails (its message says what to install).
+        Chromium is missing or fails (its message says what to install), ``Busy`` (an Unavailable with
+        ``retry_after``) when the image renderer's queue is full.
     """
     kind = (kind or "").lower()
     if (chart, kind) not in KINDS:

@@ -33,7 +33,11 @@ EMBED_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-in
 
 
 def _message(exc: ExportError) -> Response:
-    return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
+    response = Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:  # the renderer is busy: the Export menu waits this long and tries again
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def register(app: Dash, source: DataSource, cache: RenderCache, template: Path | None = None) -> None:
