@@ -71,8 +71,12 @@ def _listening(address: str, key: bytes, queue: BoundedRenderer, **kw):
 
     def stop() -> None:
         stopping.set()
-        Client(address, family="AF_UNIX", authkey=key).close()  # wakes the accept loop, which then ends
+        try:  # wakes the accept loop, which then ends
+            Client(address, family="AF_UNIX", authkey=key).close()
+        except (OSError, EOFError):  # it saw `stopping` on its own (after a refused client) and closed the socket
+            pass
         thread.join(10)
+        assert not thread.is_alive()
 
     return stop
 
