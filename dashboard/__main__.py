@@ -38,8 +38,9 @@ from dashboard.model.words import kinds_mix
 from dashboard.server import renderer
 from dashboard.server.security import configure_logging
 
-#: gunicorn's threaded workers: a slow or idle client holds one thread, not the whole worker
-SERVE_THREADS = 4
+#: gunicorn's threaded workers: a slow or idle client holds one thread, not the whole worker; and an image export
+#: holds one while it waits for the renderer (1-3 s), so 4 left too few for the filters (load test: p95 230 -> 140 ms)
+SERVE_THREADS = 8
 #: seconds an idle keep-alive connection is kept open
 SERVE_KEEP_ALIVE = 5
 #: the gunicorn hooks `serve` runs with: the master starts the one image renderer its workers share

@@ -169,6 +169,7 @@ def test_the_renderers_children_are_kept_at_a_lower_priority():
         assert os.getpriority(os.PRIO_PROCESS, grandchild) < 7
         assert renderer.lower_priority(7, root=parent.pid) >= 1
         assert os.getpriority(os.PRIO_PROCESS, grandchild) == 7
+        assert os.sched_getscheduler(grandchild) == renderer.IDLE  # runs only on a core the workers leave free
         assert renderer.lower_priority(7, root=parent.pid) == 0  # nothing left to lower
     finally:
         for pid in renderer._descendants(parent.pid):
