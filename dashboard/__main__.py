@@ -1,4 +1,4 @@
-"""The command line: run (default), serve, validate, publish, geocode, synth, export, countries.
+"""The command line: run (default), serve, validate, publish, geocode, synth, export, countries, renderer (internal).
 
     python -m dashboard                       serve the dashboard at http://127.0.0.1:8050
     python -m dashboard validate              check the data files, print counts or every error
@@ -31,16 +31,22 @@ from dashboard.data.gazetteer import geocode, write_countries
 from dashboard.data.read import load_files
 from dashboard.data.source import DataSource
 from dashboard.data.synth import write_synthetic
-from dashboard.exports import BadRequest, ExportError, NotFound, export
+from dashboard.exports import BadRequest, ExportError, NotFound, export, images
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FILTERS
 from dashboard.model.words import kinds_mix
+from dashboard.server import renderer
 from dashboard.server.security import configure_logging
 
-#: gunicorn's threaded workers: a slow or idle client holds one thread, not the whole worker
-SERVE_THREADS = 4
+#: gunicorn's threaded workers: a slow or idle client holds one thread, not the whole worker; and an image export
+#: holds one while it waits for the renderer (1-3 s), so 4 left too few for the filters (load test: p95 230 -> 140 ms)
+SERVE_THREADS = 8
 #: seconds an idle keep-alive connection is kept open
 SERVE_KEEP_ALIVE = 5
+#: the gunicorn hooks `serve` runs with: the master starts the one image renderer its workers share
+SERVE_CONFIG = "python:dashboard.server.gunicorn_hooks"
+#: the renderer process (and its Chromium) yields the CPU to the workers: filters stay quick while images render
+RENDERER_NICENESS = 10
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
@@ -110,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(exp)
 
     sub.add_parser("countries", help="(maintainers) rebuild dashboard/data/countries.json from the gazetteer")
+    sub.add_parser("renderer", help="(internal) the image renderer process that `serve` starts for its workers")
     return parser
 
 
@@ -266,8 +273,9 @@ def cmd_export(args) -> int:
 
 
 def serve_command(args) -> list[str]:
-    """The gunicorn command line `serve` runs: threaded workers, so an idle or slow client holds a thread, not a worker."""
-    return [sys.executable, "-m", "gunicorn", "--workers", str(max(1, args.workers)),
+    """The gunicorn command line `serve` runs: threaded workers, so an idle or slow client holds a thread, not a worker,
+    and the hooks that start the one image renderer the workers share."""
+    return [sys.executable, "-m", "gunicorn", "--config", SERVE_CONFIG, "--workers", str(max(1, args.workers)),
             "--worker-class", "gthread", "--threads", str(SERVE_THREADS), "--keep-alive", str(SERVE_KEEP_ALIVE),
             "--bind", f"{args.host}:{args.port}", "--timeout", "120", "--graceful-timeout", "20",
             "dashboard.app:server"]
@@ -291,14 +299,40 @@ def _refuse_without_data(source: DataSource) -> bool:
     return False
 
 
+def warn_unavailable_exports() -> bool:
+    """Say once, at start-up, which exports cannot work on this machine and the command that enables them."""
+    message = images.unavailable_exports()
+    if message:
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+    return message is not None
+
+
 def cmd_serve(args) -> int:
     if _refuse_without_data(_source(Path(args.data_dir), watch=False)):  # say what is wrong now, rather than serve a 503
         return 1
+    warn_unavailable_exports()
     env = {**os.environ, "USASCP_DATA_DIR": str(Path(args.data_dir).resolve())}
     print(f"U.S.-ASEAN Smart Cities Partnership dashboard: http://{args.host}:{args.port}/ "
           f"({args.workers} gunicorn workers, {SERVE_THREADS} threads each)", flush=True)
     os.execvpe(sys.executable, serve_command(args), env)
     return 0  # not reached
+
+
+def cmd_renderer(args) -> int:
+    """The server's image renderer: Chromium behind a bounded queue on the socket its supervisor names."""
+    target = renderer.from_environment()
+    if target is None:
+        print(f"error: the renderer is started by `serve` (it needs {renderer.ADDRESS_ENV} and {renderer.KEY_ENV})",
+              file=sys.stderr)
+        return 2
+    configure_logging()
+    images.quiet_renderer_logs()
+    renderer.keep_priority_low(RENDERER_NICENESS)  # and Chromium's threads, which reset their own priorities
+    renderer.sigterm_exits()  # so that atexit closes Chromium
+    renderer.exit_with_parent(os.getppid(), images.RENDERER.close)
+    queue = renderer.BoundedRenderer(images.RENDERER.render, Settings.from_env().render_queue)
+    renderer.serve(target.address, target.key, queue, failed=(ExportError,))
+    return 0
 
 
 def cmd_countries(args) -> int:
@@ -320,6 +354,7 @@ def cmd_run(args) -> int:
     if _refuse_without_data(source):
         return 1
     app = create_app(source)
+    warn_unavailable_exports()
     print(f"U.S.-ASEAN Smart Cities Partnership dashboard: http://{args.host}:{args.port}/", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=False)
     return 0
@@ -328,14 +363,14 @@ def cmd_run(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"run", "serve", "validate", "publish", "geocode", "countries", "synth", "export"}
+    commands = {"run", "serve", "validate", "publish", "geocode", "countries", "synth", "export", "renderer"}
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["run", *argv]  # plain `python -m dashboard [--port N ...]` serves the app
     elif argv[0] not in commands and not argv[0].startswith("-"):
         parser.error(f"unknown command {argv[0]!r} (choose from {', '.join(sorted(commands))})")
     args = parser.parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "publish": cmd_publish, "geocode": cmd_geocode, "countries": cmd_countries,
-               "synth": cmd_synth, "serve": cmd_serve, "export": cmd_export}[args.command]
+               "synth": cmd_synth, "serve": cmd_serve, "export": cmd_export, "renderer": cmd_renderer}[args.command]
     return handler(args)
 
 

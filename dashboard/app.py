@@ -15,7 +15,7 @@ from dashboard.data.source import DataSource, NoValidData
 from dashboard.exports import briefing, common, routes
 from dashboard.exports.briefing import TemplateError
 from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner
-from dashboard.layouts.page import header, page
+from dashboard.layouts.page import header, page, without_data
 from dashboard.layouts.static import to_html
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FilterState
@@ -99,6 +99,9 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
                            lambda: page(dataset, cache.render(dataset, FilterState()), topojson_url, date))
         return html.Div([banner_area(banner, hidden, source.version), body])
 
+    # what the browser checks the callbacks' ids against: the page's components without their figures and
+    # stored data (Dash would otherwise put the whole first page, ~100 KB, into every page's HTML a second time)
+    app.validation_layout = without_data(layout())
     app.layout = layout
 
     def first_view() -> str:

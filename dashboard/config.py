@@ -1,5 +1,5 @@
 """Settings from the environment, with safe defaults: data folder, snapshot, quiet period, request limits, framing, HSTS,
-the decks' PowerPoint template."""
+the decks' PowerPoint template and the image renderer's queue."""
 
 from __future__ import annotations
 
@@ -60,6 +60,9 @@ class Settings:
     #: an organisation's PowerPoint file whose slide master and layouts the decks use ($USASCP_PPTX_TEMPLATE;
     #: None: python-pptx's plain one)
     pptx_template: Path | None = None
+    #: image exports the renderer holds at once, one rendering and the rest waiting ($USASCP_RENDER_QUEUE);
+    #: one more answers 503 with Retry-After
+    render_queue: int = 3
 
     @property
     def snapshot_folder(self) -> Path:
@@ -77,6 +80,7 @@ class Settings:
             snapshot_dir=Path(env["USASCP_SNAPSHOT_DIR"]) if env.get("USASCP_SNAPSHOT_DIR") else None,
             quiet_seconds=max(0.0, float(env.get("USASCP_QUIET_SECONDS") or 2.0)),
             pptx_template=Path(env["USASCP_PPTX_TEMPLATE"]) if env.get("USASCP_PPTX_TEMPLATE", "").strip() else None,
+            render_queue=max(1, int(env.get("USASCP_RENDER_QUEUE") or 3)),
         )
 
 

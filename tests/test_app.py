@@ -143,3 +143,28 @@ def test_outputs_for_names_every_part_of_the_page(demo):
     # controls that already show the state are left alone, and so is an address bar that already holds it
     again = outputs_for(demo, rendered, [], "?sector=Water", controls=out["controls"])
     assert all(v is no_update for v in again["controls"].values()) and again["search"] is no_update
+
+
+def test_the_pages_html_checks_the_callbacks_against_a_skeleton_not_a_second_copy_of_the_page(client, demo):
+    """Dash puts a layout in every page's config to check the callbacks against; ours has every id of the live
+    layout, as the same components, but none of its figures, stored data, options or text."""
+    text = client.get("/").get_data(as_text=True)
+    config = json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', text,
+                                  re.S).group(1))
+    skeleton = json.dumps(config["validation_layout"])
+    live = client.get("/_dash-layout").get_data(as_text=True)
+
+    def typed_ids(node) -> set:
+        if isinstance(node, list):
+            return set().union(*map(typed_ids, node))
+        if not isinstance(node, dict) or "props" not in node:
+            return set()
+        own = {(node["props"]["id"], node["type"])} if "id" in node["props"] else set()
+        return own | typed_ids(node["props"].get("children"))
+
+    assert len(typed_ids(json.loads(live))) > 50
+    assert typed_ids(config["validation_layout"]) == typed_ids(json.loads(live))
+    live = json.dumps(json.loads(live))  # spelt as the skeleton is
+    for data in ('"figure"', '"options"', json.dumps(demo.projects["title"].iloc[0])):
+        assert data in live and data not in skeleton
+    assert len(skeleton) < len(live) / 3

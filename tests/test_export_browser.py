@@ -268,4 +268,31 @@ def test_the_briefing_pack_shows_and_announces_its_progress(server, browser, wat
     page.locator(".export-status.done").wait_for()
     assert "Downloaded usascp-briefing-water-2026-11-22.pptx." == status.inner_text()
     assert page.locator("a.export-link[aria-busy]").count() == 0
+
+
+def test_a_busy_renderer_is_retried_and_the_menu_says_so(server, browser, watch, monkeypatch):
+    """The first answer is 503 with Retry-After (the renderer's queue is full); the menu says it is retrying, waits
+    and tries again, and the second answer is saved."""
+    answers = [exports.Busy("The image renderer is busy with other exports; please retry in a few seconds.", 1)]
+    real = images.render
+
+    def busy_once(jobs):
+        if answers:
+            raise answers.pop()
+        return real(jobs)
+
+    monkeypatch.setattr(images, "render", busy_once)
+    page = open_page(browser, watch)
+    page.goto(server.url + "/?sector=Water")
+    page.wait_for_function("() => (document.querySelector('#projects-table-caption') || {innerText: ''}).innerText.startsWith('3 ')",
+                           timeout=20000)
+    page.locator("#export-menu summary").click()
+    with page.expect_download(timeout=60000) as download:
+        page.get_by_role("link", name="Download the map as a PNG image").click()
+        page.wait_for_function("() => /busy, retrying in 1 s/.test(document.querySelector('.export-status').textContent)",
+                               timeout=10000)
+    assert download.value.suggested_filename == "usascp-map-water-2026-11-22.png"
+    page.locator(".export-status.done").wait_for()
+    assert answers == []
+    watch.console_errors[:] = [e for e in watch.console_errors if "503" not in e]  # the busy answer itself
     watch.assert_clean()

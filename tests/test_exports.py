@@ -529,3 +529,17 @@ def test_cli_names_the_file_itself_and_refuses_bad_options(tmp_path, capsys, mon
     assert main(["export", "--format", "pdf", "--chart", "briefing", "--data-dir", str(folder), "-o", "b.pdf"]) == 1
     assert "apt-get install chromium" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["usascp-projects-announced-2026-11-22.xlsx"]
+
+
+def test_an_export_of_a_state_already_shown_builds_no_figure_again(demo, monkeypatch):
+    """The routes export from the app's render cache: the same filters twice draw the map once."""
+    from dashboard import figures
+
+    client = create_app(demo).server.test_client()
+    drawn = []
+    real = figures.map_figure
+    monkeypatch.setattr(figures, "map_figure", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    for _ in range(3):
+        assert client.get("/export/projects.csv?sector=Water").status_code == 200
+    assert client.get("/export/projects.xlsx?sector=Water").status_code == 200
+    assert len(drawn) == 1

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -309,11 +310,36 @@ def _stop(proc) -> tuple[str, str]:
     return out.decode(errors="replace"), err.decode(errors="replace")
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid``'s descendants."""
+    out = []
+    for kid in children(pid):
+        out += [kid, *_tree(kid)]
+    return out
+
+
+def _renderers(master: int) -> list[int]:
+    return [pid for pid in children(master) if "dashboard renderer" in _cmdline(pid)]
+
+
+def _browsers(pid: int) -> list[int]:
+    """Chromium's main processes under ``pid`` (its helpers carry --type=...)."""
+    return [p for p in _tree(pid) if "chrom" in _cmdline(p).split(" ")[0] and "--type=" not in _cmdline(p)]
+
+
 def test_serve_runs_gunicorn_workers(tmp_path):
     proc, port, body = _serve(tmp_path)
     try:
         assert body and body["counts"]["activities"] == 3
-        assert len(children(proc.pid)) == 2
+        assert len(set(children(proc.pid)) - set(_renderers(proc.pid))) == 2
         # any worker answers any request the same way, and names the data by the same version
         pages = {urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=10).read() for _ in range(6)}
         assert len(pages) == 1
@@ -343,6 +369,46 @@ def test_idle_connections_do_not_block_the_server(tmp_path):
         for sock in idle:
             sock.close()
         _stop(proc)
+
+
+def _export_until_ok(url: str, seconds: float = 90) -> list:
+    """GET ``url`` until it answers 200: every answer, a 503 as (503, its Retry-After)."""
+    answers: list = []
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            answers.append(urllib.request.urlopen(url, timeout=120).status)
+            break
+        except urllib.error.HTTPError as exc:
+            answers.append((exc.code, exc.headers.get("Retry-After")))
+            time.sleep(0.5)
+    return answers
+
+
+def test_serve_renders_every_image_in_one_shared_renderer_that_comes_back(tmp_path):
+    """One Chromium per server, under the renderer the master started, whichever worker takes the export; a killed
+    renderer is replaced, and meanwhile exports answer 503 with Retry-After (never a 500)."""
+    proc, port, body = _serve(tmp_path)
+    url = f"http://127.0.0.1:{port}/export/sectors.png"
+    try:
+        assert body is not None
+        [rend] = _renderers(proc.pid)
+        for _ in range(4):  # gunicorn hands connections to either worker (the first may find the renderer starting)
+            assert _export_until_ok(url)[-1] == 200
+        workers = set(children(proc.pid)) - {rend}
+        assert len(workers) == 2 and all(_browsers(w) == [] for w in workers)
+        assert len(_browsers(rend)) == 1
+        os.kill(rend, 9)
+        # back in ~5 s on a quiet machine; the renderer runs at a low priority, so beside busy processes
+        # (another test suite) its start-up can take minutes: that is the design (filters come first)
+        answers = _export_until_ok(url, seconds=240)
+        assert answers[-1] == 200, answers
+        assert all(a == (503, "2") for a in answers[:-1]), answers
+        assert len(_renderers(proc.pid)) == 1 and _renderers(proc.pid) != [rend]
+    finally:
+        _, err = _stop(proc)
+    assert "Traceback" not in err and "kaleido" not in err and "choreographer" not in err, err[-3000:]
+    assert "the image renderer" in err  # the restart is logged
 
 
 # ---------------------------------------------------------------- review findings, kept fixed

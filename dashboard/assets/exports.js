@@ -1,4 +1,5 @@
-/* Export links: fetch the file with a busy state, save it under the server's name, and say clearly when it fails.
+/* Export links: fetch the file with a busy state, save it under the server's name, and say clearly when it fails;
+   when the image renderer is busy (503 with Retry-After) say so and retry a few times.
    Without this script the links still work as plain downloads. */
 (function () {
   'use strict';
@@ -7,6 +8,10 @@
     var match = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
     return match ? match[1] : 'usascp-export';
   }
+
+  // a busy answer (503 with Retry-After) is retried this many times, waiting at most MAX_WAIT seconds each time
+  var MAX_RETRIES = 3;
+  var MAX_WAIT = 30;
 
   function say(status, kind, text) {
     if (!status) { return; }
@@ -42,7 +47,21 @@
       }
       elapsed.textContent = ' ' + Math.round((Date.now() - started) / 1000) + ' s';
     }, 1000) : null;
-    fetch(link.href, {credentials: 'same-origin'}).then(function (response) {
+    function attempt(retries) {
+      return fetch(link.href, {credentials: 'same-origin'}).then(function (response) {
+        var wait = parseInt(response.headers.get('Retry-After') || '', 10);
+        if (response.status === 503 && wait >= 0 && retries < MAX_RETRIES) {
+          // the image renderer is busy: wait as long as the server asks (within bounds) and try again
+          wait = Math.min(Math.max(wait, 1), MAX_WAIT);
+          say(status, 'busy', 'Preparing ' + what + ': the server is busy, retrying in ' + wait + ' s…');
+          return response.text().then(function () {
+            return new Promise(function (resolve) { setTimeout(resolve, wait * 1000); });
+          }).then(function () { return attempt(retries + 1); });
+        }
+        return response;
+      });
+    }
+    attempt(0).then(function (response) {
       if (!response.ok) {
         return response.text().then(function (text) {
           throw new Error((text || '').trim() || ('the server answered ' + response.status));

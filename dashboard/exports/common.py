@@ -51,6 +51,14 @@ class Unavailable(ExportError):
     status = 503
 
 
+class Busy(Unavailable):
+    """The image renderer's queue is full: 503, and the client is told to retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class Exported:
     """A finished export: the whole file in memory, its media type and the name the server gives it."""

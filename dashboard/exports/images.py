@@ -8,6 +8,12 @@ the ``plotly`` package (the same file Dash serves), MathJax is turned off (it wo
 from a CDN), and a generated script preloads the app's own topojson into
 ``window.PlotlyGeoAssets`` — plotly.js looks there before it fetches a topojson URL — so a
 map renders with no network at all.
+
+Every render goes through :func:`render`, which hands the figures, as JSON, to the server's one
+renderer behind a bounded queue (`dashboard.server.renderer`): the renderer process the
+gunicorn master started, or, in a single process, a queue in this process. A full queue is
+`Busy` (503 with Retry-After). Kaleido's, choreographer's and Chromium's own log lines are
+silenced: an export logs one line, its request's.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
+import logging
 import math
 import os
 import shutil
@@ -26,15 +33,18 @@ from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import PACKAGE_DIR
 from dashboard.charts import CHARTS
-from dashboard.exports.common import PRODUCT, BadRequest, Unavailable, script_json, source_line
+from dashboard.config import Settings
+from dashboard.exports.common import PRODUCT, BadRequest, Busy, Unavailable, script_json, source_line
 from dashboard import figures
 from dashboard.figures import FONT, INK, MUTED, html_escape
 from dashboard.model.dataset import Dataset
 from dashboard.model.render import Rendered
 from dashboard.model.words import activities
+from dashboard.server import renderer as render_queue
 
 TOPOJSON_DIR = PACKAGE_DIR / "assets" / "topojson"
 INSTALL_MESSAGE = (
@@ -42,6 +52,8 @@ INSTALL_MESSAGE = (
     "'apt-get install chromium' (Debian/Ubuntu), or set BROWSER_PATH to a Chrome or Chromium "
     "executable, then retry. The dashboard's own camera button still downloads a PNG."
 )
+#: the loggers of kaleido, choreographer (which launches Chromium) and Chromium's own stderr ("browser_proc")
+RENDERER_LOGGERS = ("kaleido", "choreographer", "logistro", "browser_proc", "chrome_wrapper")
 START_TIMEOUT = 60.0  # seconds to launch Chromium and load plotly.js
 RENDER_TIMEOUT = 60.0  # seconds for one image
 
@@ -198,9 +210,9 @@ def geo_assets_js(names: tuple[str, ...] = ("world_110m", "world_50m")) -> str:
 
 
 class Renderer:
-    """A kaleido session (one headless Chromium) shared by every export of the process.
+    """A kaleido session (one headless Chromium): in the server's renderer process, or in a single-process app.
 
-    Kaleido is asyncio; the routes are threads. The session lives on a private event
+    It is only ever called through a bounded queue (:func:`render`). Kaleido is asyncio; the callers are threads. The session lives on a private event
     loop in a daemon thread, and :meth:`render` hands it work and waits. A failure or
     timeout closes the session so that the next export starts a fresh browser.
     """
@@ -240,18 +252,20 @@ class Renderer:
         self._kaleido, self._loop, self._tmp, self._pid = kaleido, loop, tmp, os.getpid()
         return kaleido, loop
 
-    def render(self, jobs: list[tuple[go.Figure, str, Size]]) -> list[bytes]:
-        """Images of each (figure, format, size), in order; raises Unavailable when Chromium is missing or fails."""
+    def render(self, jobs: list[dict]) -> list[bytes]:
+        """Images of each job ({"figure": plotly JSON, "format", "width", "height", "scale"}), in order;
+        raises Unavailable when Chromium is missing or fails."""
         path = chromium_path()
         if path is None:
             raise Unavailable(INSTALL_MESSAGE)
         with self._lock:
+            quiet_renderer_logs()
             kaleido, loop = self._ensure(path)
 
         async def run() -> list[bytes]:
-            return [await kaleido.calc_fig(fig, opts=dict(format=fmt, width=size.width, height=size.height,
-                                                          scale=size.scale))
-                    for fig, fmt, size in jobs]
+            return [await kaleido.calc_fig(job["figure"], opts=dict(format=job["format"], width=job["width"],
+                                                                    height=job["height"], scale=job["scale"]))
+                    for job in jobs]
 
         future = asyncio.run_coroutine_threadsafe(run(), loop)
         try:
@@ -284,9 +298,61 @@ RENDERER = Renderer()
 atexit.register(RENDERER.close)
 
 
+def quiet_renderer_logs() -> None:
+    """Silence kaleido, choreographer and Chromium below errors: an export logs its request's line, not theirs."""
+    for name in RENDERER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+_LOCAL: dict[int, render_queue.BoundedRenderer] = {}
+
+
+def local_queue() -> render_queue.BoundedRenderer:
+    """This process's own bounded queue in front of `RENDERER` (one per process; $USASCP_RENDER_QUEUE jobs)."""
+    pid = os.getpid()
+    if pid not in _LOCAL:
+        _LOCAL.clear()  # a forked child does not share its parent's queue
+        _LOCAL[pid] = render_queue.BoundedRenderer(RENDERER.render, Settings.from_env().render_queue)
+    return _LOCAL[pid]
+
+
 def render(jobs: list[tuple[go.Figure, str, Size]]) -> list[bytes]:
-    """Images of each (figure, format, size); a map's city names are laid out again for the image's size."""
-    return RENDERER.render([(sized(fig, size), fmt, size) for fig, fmt, size in jobs])
+    """Images of each (figure, format, size); a map's city names are laid out again for the image's size.
+
+    The figures go to the server's renderer process when there is one (`serve`), else to this
+    process's queue. Raises Busy when the queue is full, Unavailable when Chromium is missing or fails.
+    """
+    specs = [{"figure": sized(fig, size).to_plotly_json(), "format": fmt, "width": size.width,
+              "height": size.height, "scale": size.scale} for fig, fmt, size in jobs]
+    remote = render_queue.from_environment()
+    try:
+        if remote is not None:
+            return remote.render(specs, encoder=PlotlyJSONEncoder)
+        return local_queue().render(specs)
+    except render_queue.RendererBusy as exc:
+        raise Busy(str(exc), exc.retry_after) from exc
+    except render_queue.RendererFailed as exc:
+        raise Unavailable(str(exc)) from exc
+
+
+#: the font exported images are set in (Debian's fonts-dejavu-core); without it Chromium falls back to another
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+ENABLE_COMMAND = "sudo apt-get install -y chromium fonts-dejavu-core"
+
+
+def unavailable_exports() -> str | None:
+    """What to say at start-up when image, PowerPoint and PDF exports cannot work here, and the command that enables
+    them (None when they can)."""
+    if chromium_path() is None:
+        return ("Image exports are unavailable: no Chromium was found ($BROWSER_PATH, chromium on the PATH, "
+                "/usr/bin/chromium). Until it is installed, /export/<chart>.png, .svg and .pdf, /export/map.pptx, "
+                "/export/briefing.pdf, /export/briefing.docx and a /export/briefing.pptx with the map slide answer 503 "
+                "(CSV, XLSX, offline HTML and decks without the map work). To enable them: "
+                f"{ENABLE_COMMAND} (or set BROWSER_PATH to a Chrome or Chromium), then restart the dashboard.")
+    if not DEJAVU.exists():
+        return ("Exported images will use a fallback font: DejaVu Sans is missing. To install it: "
+                "sudo apt-get install -y fonts-dejavu-core")
+    return None
 
 
 def sized(fig: go.Figure, size: Size) -> go.Figure:

