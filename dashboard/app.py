@@ -14,7 +14,7 @@ from dashboard.config import Settings
 from dashboard.data.source import DataSource, NoValidData
 from dashboard.exports import briefing, common, routes
 from dashboard.exports.briefing import TemplateError
-from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner
+from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner, no_data_body
 from dashboard.layouts.page import header, page, without_data
 from dashboard.layouts.static import to_html
 from dashboard.model.dataset import Dataset
@@ -92,8 +92,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
         dataset = source.current
         banner, hidden = data_banner(source, source.version, staff)
         if dataset is None:
-            return html.Div([banner_area(banner, hidden, source.version),
-                             html.Main(html.P(NO_DATA_TEXT), className="error-page")])
+            return html.Div([banner_area(banner, hidden, source.version), no_data_body()])
         date = common.today()
         body = cache.value(dataset, f"page-{date.isoformat()}",
                            lambda: page(dataset, cache.render(dataset, FilterState()), topojson_url, date))
@@ -111,7 +110,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
         banner, hidden = data_banner(source, source.version, staff)
         top = to_html(banner_area(banner, hidden, source.version), FIRST_VIEW_IDS)
         if dataset is None:
-            body = to_html(html.Main(html.P(NO_DATA_TEXT), className="error-page"))
+            body = to_html(no_data_body())
         else:
             body = cache.value(dataset, "first-view", lambda: to_html(header(dataset), FIRST_VIEW_IDS))
         return f'<div class="first-view">{top}{body}</div>{NOSCRIPT}'
