@@ -61,13 +61,18 @@ class Candidate:
     priority: float
 
 
+def _hits(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
+    """For each box (rows of left, top, right, bottom) and each obstacle box, whether they come within `PAD`."""
+    b, o = boxes[:, None, :], obstacles[None, :, :]
+    return ((o[..., 0] < b[..., 2] + PAD) & (o[..., 2] > b[..., 0] - PAD)
+            & (o[..., 1] < b[..., 3] + PAD) & (o[..., 3] > b[..., 1] - PAD))
+
+
 def _hit_rows(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
-    """For each box (rows of left, top, right, bottom), whether it comes within `PAD` of any obstacle box."""
+    """For each box, whether it comes within `PAD` of any obstacle box."""
     if not len(obstacles):
         return np.zeros(len(boxes), dtype=bool)
-    b, o = boxes[:, None, :], obstacles[None, :, :]
-    return np.any((o[..., 0] < b[..., 2] + PAD) & (o[..., 2] > b[..., 0] - PAD)
-                  & (o[..., 1] < b[..., 3] + PAD) & (o[..., 3] > b[..., 1] - PAD), axis=1)
+    return _hits(boxes, obstacles).any(axis=1)
 
 
 @dataclass(frozen=True)
@@ -123,24 +128,27 @@ def place(markers: np.ndarray, candidates: list[Candidate], area: tuple[float, f
     placed: dict[int, Placed] = {}
     taken = np.array([blocked], dtype=float) if blocked is not None else np.empty((0, 4))
     left, top, right, bottom = area
+    # the markers in order of x, so that each name looks only at those within its reach (thousands of cities)
+    by_x = np.argsort(markers[:, 0], kind="stable")
+    xs = markers[by_x, 0]
+    beside = np.arange(len(_TRY_POSITIONS)) < len(POSITIONS)  # a moved name keeps clear of its own marker too
     for cand in sorted(candidates, key=lambda c: (-c.priority, c.text)):
         x, y, r = markers[cand.marker]
         if not (left <= x <= right and top <= y <= bottom) or cand.marker in placed:
             continue  # off the visible map
         width = text_width(cand.text, size)
+        reach = width + 80  # no try reaches further than this (the farthest leader step is 48 px)
+        window = by_x[np.searchsorted(xs, x - reach):np.searchsorted(xs, x + reach, side="right")]
         # markers that overlap this one (a city beside another, as Singapore and Johor Bahru) cannot be kept
         # clear of its name; the name keeps clear of every other marker
-        gap = np.hypot(markers[:, 0] - x, markers[:, 1] - y)
-        near = gap < width + 80  # no try reaches further than this (the farthest leader step is 48 px)
-        apart = near & (gap >= (markers[:, 2] + r) * 0.8)
-        apart[cand.marker] = False
-        others = marker_boxes[apart]
-        nearby = marker_boxes[near]
+        gap = np.hypot(markers[window, 0] - x, markers[window, 1] - y)
+        near = gap < reach
+        apart = near & (gap >= (markers[window, 2] + r) * 0.8) & (window != cand.marker)
         boxes = _try_boxes(x, y, r, width, size)
         ok = (boxes[:, 0] >= left) & (boxes[:, 1] >= top) & (boxes[:, 2] <= right) & (boxes[:, 3] <= bottom)
         ok &= ~_hit_rows(boxes, taken)
-        beside = np.arange(len(boxes)) < len(POSITIONS)  # a moved name keeps clear of its own marker too
-        ok &= ~np.where(beside, _hit_rows(boxes, others), _hit_rows(boxes, nearby))
+        hits = _hits(boxes, marker_boxes[window[near]])  # (tries, nearby markers)
+        ok &= ~np.where(beside, hits[:, apart[near]].any(axis=1), hits.any(axis=1))
         if ok.any():
             k = int(np.argmax(ok))
             box = tuple(float(v) for v in boxes[k])
