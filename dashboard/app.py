@@ -112,7 +112,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
         if dataset is None:
             body = to_html(no_data_body())
         else:
-            body = cache.value(dataset, "first-view", lambda: to_html(header(dataset), FIRST_VIEW_IDS))
+            body = cache.value(dataset, "first-view", lambda: to_html(header(dataset, about=False), FIRST_VIEW_IDS))
         return f'<div class="first-view">{top}{body}</div>{NOSCRIPT}'
 
     plain_index = app.interpolate_index

@@ -43,7 +43,8 @@ def to_html(node: object, id_prefix: str = "") -> str:
         return ""
     tag = node._type.lower()
     attributes = []
-    for name, value in node.to_plotly_json()["props"].items():  # with its aria-* and data-* attributes
+    # with its aria-* and data-* attributes; in a fixed order, so that the same page is the same text
+    for name, value in sorted(node.to_plotly_json()["props"].items()):
         if name in DASH_PROPS or value is None or value is False:
             continue
         name = ATTRIBUTES.get(name, name)
