@@ -14,8 +14,9 @@ from dashboard.config import Settings
 from dashboard.data.source import DataSource, NoValidData
 from dashboard.exports import briefing, common, routes
 from dashboard.exports.briefing import TemplateError
-from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner
-from dashboard.layouts.page import page, without_data
+from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner, no_data_body
+from dashboard.layouts.page import header, page, without_data
+from dashboard.layouts.static import to_html
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import FilterState
 from dashboard.model.render import RenderCache
@@ -44,6 +45,12 @@ INDEX = """<!DOCTYPE html>
         </div>
     </body>
 </html>"""
+
+#: the first view's ids are the live page's with this prefix, so that no two elements share an id
+FIRST_VIEW_IDS = "first-view-"
+NOSCRIPT = ('<noscript><p class="noscript">This dashboard needs JavaScript. Its data is available without it: '
+            '<a href="export/projects.csv">the activities (CSV)</a>, '
+            '<a href="export/projects.xlsx">the activities and cities (Excel)</a>.</p></noscript>')
 
 
 def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> Dash:
@@ -85,8 +92,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
         dataset = source.current
         banner, hidden = data_banner(source, source.version, staff)
         if dataset is None:
-            return html.Div([banner_area(banner, hidden, source.version),
-                             html.Main(html.P(NO_DATA_TEXT), className="error-page")])
+            return html.Div([banner_area(banner, hidden, source.version), no_data_body()])
         date = common.today()
         body = cache.value(dataset, f"page-{date.isoformat()}",
                            lambda: page(dataset, cache.render(dataset, FilterState()), topojson_url, date))
@@ -96,6 +102,25 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     # stored data (Dash would otherwise put the whole first page, ~100 KB, into every page's HTML a second time)
     app.validation_layout = without_data(layout())
     app.layout = layout
+
+    def first_view() -> str:
+        """The top of the page as HTML (the data banner, the header), painted before the scripts have run; the
+        style sheet hides it once the scripts have drawn the live page (assets/style.css, .first-view)."""
+        dataset = source.current
+        banner, hidden = data_banner(source, source.version, staff)
+        top = to_html(banner_area(banner, hidden, source.version), FIRST_VIEW_IDS)
+        if dataset is None:
+            body = to_html(no_data_body())
+        else:
+            body = cache.value(dataset, "first-view", lambda: to_html(header(dataset, about=False), FIRST_VIEW_IDS))
+        return f'<div class="first-view">{top}{body}</div>{NOSCRIPT}'
+
+    plain_index = app.interpolate_index
+
+    def interpolate_index(**parts: str) -> str:
+        return plain_index(**{**parts, "app_entry": first_view() + parts["app_entry"]})
+
+    app.interpolate_index = interpolate_index
     register_all(app, source, cache, staff)
     routes.register(app, source, cache, settings.pptx_template)  # /export/..., /embed/...
 

@@ -25,11 +25,15 @@ def official_note(about: About | None) -> str:
     return counts[0].text if counts else ""
 
 
-def about_panel(dataset: Dataset) -> html.Details | None:
-    """A header menu that opens the About panel (a native <details>: keyboard and screen-reader friendly)."""
+def about_panel(dataset: Dataset, contents: bool = True) -> html.Details | None:
+    """A header menu that opens the About panel (a native <details>: keyboard and screen-reader friendly);
+    ``contents`` False gives its button alone (the page's first view, before the scripts)."""
     about = dataset.about
     if about is None:
         return None
+    button = html.Summary("About the partnership", className="button subtle")
+    if not contents:
+        return html.Details(className="menu about-menu", children=button)
     sources = list(about.sources)
 
     def sentence(s) -> list:
@@ -56,7 +60,7 @@ def about_panel(dataset: Dataset) -> html.Details | None:
     body += [html.H3("Sources"),
              html.Ol([html.Li(s, id=ids.about_source(i)) for i, s in enumerate(sources, 1)], className="about-sources")]
     return html.Details(className="menu about-menu", id=ids.ABOUT, children=[
-        html.Summary("About the partnership", className="button subtle"),
+        button,
         html.Section(className="menu-panel about-panel", **{"aria-labelledby": ids.ABOUT_TITLE}, children=[
             html.H2("About the U.S.-ASEAN Smart Cities Partnership", id=ids.ABOUT_TITLE),
             *body,

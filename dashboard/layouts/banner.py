@@ -46,3 +46,8 @@ def banner_area(children: list, hidden: bool, version: str) -> html.Div:
         dcc.Store(id=ids.DATA_VERSION, data=version),
         dcc.Interval(id=ids.DATA_POLL, interval=60_000),
     ])
+
+
+def no_data_body() -> html.Main:
+    """The page's body when there is no valid data at all."""
+    return html.Main(html.P(NO_DATA_TEXT), className="error-page")

@@ -34,8 +34,9 @@ def graph_config(topojson_url: str, filename: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
 
 
-def header(dataset: Dataset) -> html.Header:
-    """The title, what the data counts (beside the partnership's own published count) and the About panel."""
+def header(dataset: Dataset, about: bool = True) -> html.Header:
+    """The title, what the data counts (beside the partnership's own published count) and the About panel
+    (``about`` False: its button alone)."""
     c = dataset.counts()
     official = official_note(dataset.about)
     return html.Header(className="site-header", children=[
@@ -45,7 +46,7 @@ def header(dataset: Dataset) -> html.Header:
                    "exchanges and training) from the partnership's source documents", className="tagline"),
             html.P(official, className="official-count") if official else None,
         ]),
-        about_panel(dataset),
+        about_panel(dataset, contents=about),
     ])
 
 
