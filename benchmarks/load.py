@@ -32,6 +32,7 @@ from pathlib import Path
 
 from benchmarks.harness import PYTHON, RESULTS, ROOT, free_port
 from benchmarks.measure_server import our_bodies
+from benchmarks.report import update_readme
 from dashboard import DEFAULT_DATA_DIR
 from dashboard.testing import children
 
@@ -243,17 +244,6 @@ def markdown(results: dict) -> str:
     return "\n".join(out)
 
 
-def update_readme(table: str) -> None:
-    """Put ``table`` between the README's load:start and load:end markers, if it has them."""
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    start, end = "<!-- load:start -->", "<!-- load:end -->"
-    if start in text and end in text:
-        head, rest = text.split(start, 1)
-        _, tail = rest.split(end, 1)
-        readme.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -288,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown(results)
     (RESULTS / "load.md").write_text(table)
     if not args.no_readme:
-        update_readme(table)
+        update_readme(table, "load")
     print(table)
     return 0
 

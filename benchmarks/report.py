@@ -77,10 +77,16 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_readme(table: str) -> None:
-    """Put ``table`` between the README's bench:start and bench:end markers, if it has them."""
+def update_readme(table: str, section: str = "bench") -> None:
+    """Put ``table`` between the README's ``<!-- {section}:start -->`` and ``<!-- {section}:end -->`` markers,
+    if it has them."""
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        readme.write_text(f"{head}{start}\n{table}{end}{tail}", encoding="utf-8")
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     if start in text and end in text:
         head, rest = text.split(start, 1)
