@@ -197,3 +197,32 @@ def test_charts_below_the_fold_are_drawn_when_scrolled_into_view(server, browser
     page.wait_for_function(f"() => document.querySelector('#{timeline} .js-plotly-plot')._fullData"
                            ".every(t => t.name === 'Water')", timeout=10000)
     watch.assert_clean()
+
+
+#: every text of every chart that reaches outside its graph: [graph id, text, overhang left/right/top/bottom in px]
+CLIPPED_JS = """() => {
+  const out = [];
+  document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+    const box = gd.getBoundingClientRect();
+    gd.querySelectorAll('svg text').forEach(t => {
+      const b = t.getBoundingClientRect();
+      if (!t.textContent.trim() || !b.width) { return; }
+      const over = [box.left - b.left, b.right - box.right, box.top - b.top, b.bottom - box.bottom].map(Math.round);
+      if (over.some(v => v > 1)) { out.push([gd.closest('[id]').id, t.textContent, ...over]); }
+    });
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+def test_no_chart_text_is_cut_off(server, browser, watch, width, height):
+    """Every name, count, axis title and legend entry lies inside its chart, on a desktop and on a phone (the demo
+    data has a 42-character agency and every sector in the timeline's legend)."""
+    page = load(browser, watch, server.url + "/", width=width, height=height)
+    for name, chart in CHARTS.items():
+        if name != "map":
+            page.locator(f"#{chart.graph_id}").scroll_into_view_if_needed()
+            page.wait_for_function(f"() => ({CHART_BARS_JS})('{chart.graph_id}') > 0", timeout=10000)
+    assert page.evaluate(CLIPPED_JS) == []
+    watch.assert_clean()
