@@ -226,3 +226,20 @@ def test_no_chart_text_is_cut_off(server, browser, watch, width, height):
             page.wait_for_function(f"() => ({CHART_BARS_JS})('{chart.graph_id}') > 0", timeout=10000)
     assert page.evaluate(CLIPPED_JS) == []
     watch.assert_clean()
+
+
+def test_phone_table_is_a_card_per_activity_with_each_value_named(server, browser, watch):
+    """At 390 px every column of an activity fits on the screen, each value beside its column's name."""
+    from dashboard.ids import ids
+    from dashboard.model.render import TABLE_COLUMNS
+
+    page = load(browser, watch, server.url + "/", width=390, height=844)
+    page.locator(f"#{ids.TABLE}").scroll_into_view_if_needed()
+    cells = page.evaluate(f"""() => [...document.querySelectorAll('#{ids.TABLE} tbody tr:first-child td')].map(td => [
+        td.dataset.label, getComputedStyle(td, '::before').content, td.getBoundingClientRect().left,
+        td.getBoundingClientRect().right])""")
+    assert [c[0] for c in cells] == [heading for _, heading in TABLE_COLUMNS]
+    assert [c[1] for c in cells[1:]] == [f'"{heading}"' for _, heading in TABLE_COLUMNS[1:]]  # the title needs none
+    assert all(left >= 0 and right <= 390 for *_, left, right in cells), cells
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
+    watch.assert_clean()
