@@ -48,9 +48,10 @@ INDEX = """<!DOCTYPE html>
 
 #: the first view's ids are the live page's with this prefix, so that no two elements share an id
 FIRST_VIEW_IDS = "first-view-"
+#: what a browser without JavaScript shows under the header ({csv} and {xlsx}: the exports' paths)
 NOSCRIPT = ('<noscript><p class="noscript">This dashboard needs JavaScript. Its data is available without it: '
-            '<a href="export/projects.csv">the activities (CSV)</a>, '
-            '<a href="export/projects.xlsx">the activities and cities (Excel)</a>.</p></noscript>')
+            '<a href="{csv}">the activities (CSV)</a>, <a href="{xlsx}">the activities and cities (Excel)</a>.'
+            '</p></noscript>')
 
 
 def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> Dash:
@@ -113,7 +114,9 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
             body = to_html(no_data_body())
         else:
             body = cache.value(dataset, "first-view", lambda: to_html(header(dataset, about=False), FIRST_VIEW_IDS))
-        return f'<div class="first-view">{top}{body}</div>{NOSCRIPT}'
+        noscript = NOSCRIPT.format(csv=app.get_relative_path("/export/projects.csv"),
+                                   xlsx=app.get_relative_path("/export/projects.xlsx"))
+        return f'<div class="first-view">{top}{body}</div>{noscript}'
 
     plain_index = app.interpolate_index
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import geo, labels
+from dashboard.labels import text_width
 from dashboard.model.dataset import Dataset
 from dashboard.model.filters import Selection, country_counts
 from dashboard.model.words import activities
@@ -625,6 +627,20 @@ def pairs_figure(dataset: Dataset, selection: Selection, by_country: bool = Fals
     return figure(traces, layout)
 
 
+#: a bar's name longer than this breaks across lines (at word boundaries), so that it fits beside a phone's bars
+BAR_LABEL_CHARS = 24
+
+
+def wrapped(label: str, width: int = BAR_LABEL_CHARS) -> str:
+    """``label`` escaped for plotly and, when longer than ``width`` characters, broken with <br> at the last space
+    that fits (two lines at most)."""
+    if len(label) <= width or " " not in label:
+        return html_escape(label)
+    cut = label.rfind(" ", 0, width + 1)
+    cut = cut if cut > 0 else label.find(" ")
+    return html_escape(label[:cut]) + "<br>" + html_escape(label[cut + 1:])
+
+
 def _bar_height(rows: int) -> int:
     """Figure height giving each bar the same thickness whatever the count."""
     return 48 + 30 * max(rows, 1)
@@ -635,7 +651,8 @@ def _hbar(labels: list[str], values: list[int], colours: list[str] | str, title:
     """A horizontal bar per label; ``keys`` (the filter value each bar stands for, '' for none) ride as customdata,
     so that a click on a bar can set its filter."""
     bar = dict(
-        type="bar", x=np.asarray(values, dtype=np.int32), y=[html_escape(label) for label in labels], orientation="h",
+        type="bar", x=np.asarray(values, dtype=np.int32), y=[wrapped(label) for label in labels],
+        orientation="h",
         customdata=list(keys if keys is not None else labels),
         marker=dict(color=colours), text=[str(v) for v in values], textposition="outside", cliponaxis=False,
         hovertext=[f"{html_escape(label)}: {activities(v)}" for label, v in zip(labels, values)],
@@ -644,6 +661,8 @@ def _hbar(labels: list[str], values: list[int], colours: list[str] | str, title:
     layout = _base_layout(title, height or _bar_height(len(labels)),
                           yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(visible=False),
                           bargap=0.25, showlegend=False)
+    # the longest bar reaches the plot's right edge and its count sits outside it: room for that count
+    layout["margin"] = {**layout["margin"], "r": layout["margin"]["r"] + math.ceil(text_width(str(max(values or [0])), 13))}
     if empty:
         layout["annotations"] = [_empty_note()]
     return figure([bar], layout)
@@ -742,18 +761,28 @@ def agencies_figure(selection: Selection, title: str | None = None, height: int 
     return _hbar(bars.labels, bars.values, AGENCY_COLOUR, title, height, selection.projects.empty, keys=bars.keys)
 
 
-def timeline_figure(selection: Selection, title: str | None = None, height: int = 300) -> go.Figure:
-    """Announcements per year, stacked by sector."""
+#: the timeline's height without its legend, and each row of its legend (two sectors a row, a name longer than
+#: LEGEND_CHARS on two lines: half a phone's width holds about that many)
+TIMELINE_PX, LEGEND_ROW_PX, LEGEND_CHARS = 240, 30, 20
+
+
+def timeline_figure(selection: Selection, title: str | None = None, height: int | None = None) -> go.Figure:
+    """Announcements per year, stacked by sector; the legend in two columns below, the figure as tall as it needs
+    (on a phone a one-line legend became a small scroll box over a squeezed plot)."""
     p = selection.projects
     counted = timeline_counts(selection)
-    bars = [dict(type="bar", x=counted.years, y=np.asarray(values, dtype=np.int32), name=html_escape(sector_name),
+    bars = [dict(type="bar", x=counted.years, y=np.asarray(values, dtype=np.int32),
+                 name=wrapped(sector_name, LEGEND_CHARS),
                  marker=dict(color=SECTOR_COLOURS[sector_name]),
                  hovertemplate=f"{html_escape(sector_name)}, %{{x}}: %{{y}} announced<extra></extra>")
             for sector_name, values in counted.counts.items()]
+    rows = math.ceil(len(bars) / 2)
     layout = _base_layout(
-        title, height, barmode="stack", xaxis=dict(type="category", title=None),
-        yaxis=dict(title=dict(text="Activities announced"), dtick=1 if len(p) < 15 else None, rangemode="tozero"),
-        legend=dict(orientation="h", y=-0.18, font=dict(size=11)), showlegend=not p.empty,
+        title, height or TIMELINE_PX + LEGEND_ROW_PX * rows, barmode="stack", xaxis=dict(type="category", title=None),
+        yaxis=dict(title=dict(text="Activities"), dtick=1 if len(p) < 15 else None, rangemode="tozero"),
+        legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", entrywidth=0.5,
+                    entrywidthmode="fraction", traceorder="normal", font=dict(size=11)),
+        showlegend=not p.empty,
     )
     if p.empty:
         layout["annotations"] = [_empty_note()]

@@ -197,3 +197,49 @@ def test_charts_below_the_fold_are_drawn_when_scrolled_into_view(server, browser
     page.wait_for_function(f"() => document.querySelector('#{timeline} .js-plotly-plot')._fullData"
                            ".every(t => t.name === 'Water')", timeout=10000)
     watch.assert_clean()
+
+
+#: every text of every chart that reaches outside its graph: [graph id, text, overhang left/right/top/bottom in px]
+CLIPPED_JS = """() => {
+  const out = [];
+  document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+    const box = gd.getBoundingClientRect();
+    gd.querySelectorAll('svg text').forEach(t => {
+      const b = t.getBoundingClientRect();
+      if (!t.textContent.trim() || !b.width) { return; }
+      const over = [box.left - b.left, b.right - box.right, box.top - b.top, b.bottom - box.bottom].map(Math.round);
+      if (over.some(v => v > 1)) { out.push([gd.closest('[id]').id, t.textContent, ...over]); }
+    });
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+def test_no_chart_text_is_cut_off(server, browser, watch, width, height):
+    """Every name, count, axis title and legend entry lies inside its chart, on a desktop and on a phone (the demo
+    data has a 42-character agency and every sector in the timeline's legend)."""
+    page = load(browser, watch, server.url + "/", width=width, height=height)
+    for name, chart in CHARTS.items():
+        if name != "map":
+            page.locator(f"#{chart.graph_id}").scroll_into_view_if_needed()
+            page.wait_for_function(f"() => ({CHART_BARS_JS})('{chart.graph_id}') > 0", timeout=10000)
+    assert page.evaluate(CLIPPED_JS) == []
+    watch.assert_clean()
+
+
+def test_phone_table_is_a_card_per_activity_with_each_value_named(server, browser, watch):
+    """At 390 px every column of an activity fits on the screen, each value beside its column's name."""
+    from dashboard.ids import ids
+    from dashboard.model.render import TABLE_COLUMNS
+
+    page = load(browser, watch, server.url + "/", width=390, height=844)
+    page.locator(f"#{ids.TABLE}").scroll_into_view_if_needed()
+    cells = page.evaluate(f"""() => [...document.querySelectorAll('#{ids.TABLE} tbody tr:first-child td')].map(td => [
+        td.dataset.label, getComputedStyle(td, '::before').content, td.getBoundingClientRect().left,
+        td.getBoundingClientRect().right])""")
+    assert [c[0] for c in cells] == [heading for _, heading in TABLE_COLUMNS]
+    assert [c[1] for c in cells[1:]] == [f'"{heading}"' for _, heading in TABLE_COLUMNS[1:]]  # the title needs none
+    assert all(left >= 0 and right <= 390 for *_, left, right in cells), cells
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
+    watch.assert_clean()

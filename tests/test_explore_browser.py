@@ -84,7 +84,8 @@ def test_clicking_a_year_in_the_timeline_sets_the_year_range(server, browser, wa
     page.locator(f"#{graph}").scroll_into_view_if_needed()
     page.wait_for_function(f"() => document.querySelectorAll('#{graph} .bars .point path').length > 0")
     index = page.evaluate(f"""() => {{ const gd = document.querySelector('#{graph} .js-plotly-plot');
-        const t = gd._fullData.findIndex(t => t.name === 'Private Sector &amp; Trade'); return t; }}""")
+        // a long sector name sits on two lines of the legend
+        const t = gd._fullData.findIndex(t => t.name.replace('<br>', ' ') === 'Private Sector &amp; Trade'); return t; }}""")
     paths = page.locator(f"#{graph} .trace.bars").nth(index).locator(".point path")
     target = next(i for i in range(paths.count()) if paths.nth(i).bounding_box()["height"] > 1)
     box = paths.nth(target).bounding_box()

@@ -115,7 +115,16 @@ def test_bar_charts_count_projects(demo):
     # Thailand: the Phuket water and transport pairs and the Thai health records; region-wide: workshops, trade events
     assert by["Thailand"] == 3 and by["Region-wide (all ASEAN)"] == 2
     agencies = figures.agencies_figure(v).data[0]
-    assert dict(zip(agencies.y, agencies.x))["Department of Transportation"] == 2  # the two transport pairs
+    # each bar's agency rides as its customdata (its name on the axis may break across lines)
+    assert dict(zip(agencies.customdata, agencies.x))["Department of Transportation"] == 2  # the two transport pairs
+    assert "Department of<br>Transportation" in agencies.y
+
+
+def test_long_bar_names_break_at_a_space_and_are_escaped():
+    assert figures.wrapped("Water") == "Water"
+    assert figures.wrapped("Centers for Disease Control and Prevention") == "Centers for Disease<br>Control and Prevention"
+    assert figures.wrapped("R&D <b>and</b> more, spelt out at length") == "R&amp;D &lt;b&gt;and&lt;/b&gt; more,<br>spelt out at length"
+    assert figures.wrapped("Supercalifragilisticexpialidocious") == "Supercalifragilisticexpialidocious"  # no space
 
 
 def test_timeline_stacks_sectors_by_year(demo):

@@ -58,7 +58,7 @@ def test_the_page_holds_its_header_in_the_html_before_the_scripts(client, demo):
     assert text.index('class="first-view"') < text.index('id="react-entry-point"') < text.index("<script")
     ids = re.findall(r'\sid="([^"]+)"', head)
     assert ids and all(i.startswith(FIRST_VIEW_IDS) for i in ids)  # never the live page's ids
-    assert "<noscript>" in text and 'href="export/projects.csv"' in text
+    assert "<noscript>" in text and 'href="/export/projects.csv"' in text
 
 
 def test_without_valid_data_the_first_view_says_so(tmp_path):

@@ -290,11 +290,16 @@ def _free_port():
 
 
 def _serve(tmp_path, workers: int = 2):
-    """`python -m dashboard serve` on a free loopback port, once /healthz answers: (process, port, first health)."""
+    """`python -m dashboard serve` on a free loopback port, once /healthz answers: (process, port, first health).
+
+    Its output goes to files, not pipes: a pipe nobody reads while the test waits fills up (64 KB, a few
+    hundred request log lines) and then every process of the server blocks on its next log line."""
     port = _free_port()
+    out, err = (open(tmp_path / f"serve-{port}.{name}", "w+b") for name in ("out", "err"))
     proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--workers", str(workers), "--port", str(port),
-                             "--data-dir", str(data_folder(tmp_path))], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             "--data-dir", str(data_folder(tmp_path))], stdout=out, stderr=err,
                             start_new_session=True)
+    proc.logs = (out, err)
     deadline, body = time.time() + 60, None
     while time.time() < deadline and body is None and proc.poll() is None:
         try:
@@ -305,9 +310,15 @@ def _serve(tmp_path, workers: int = 2):
 
 
 def _stop(proc) -> tuple[str, str]:
+    """Stop the server; what it wrote to stdout and stderr."""
     os.killpg(proc.pid, 15)
-    out, err = proc.communicate(timeout=30)
-    return out.decode(errors="replace"), err.decode(errors="replace")
+    proc.wait(timeout=30)
+    texts = []
+    for log in proc.logs:
+        log.seek(0)
+        texts.append(log.read().decode(errors="replace"))
+        log.close()
+    return texts[0], texts[1]
 
 
 def _cmdline(pid: int) -> str:

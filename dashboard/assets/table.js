@@ -27,10 +27,16 @@ window.dash_clientside.usascp = Object.assign({}, window.dash_clientside.usascp,
     var body = output.id ? document.getElementById(output.id) : null;
     if (!body) { return window.dash_clientside.no_update; }
     var fragment = document.createDocumentFragment();
+    // each cell names its column: a phone shows a row as a card of "column: value" lines (style.css)
+    var table = body.closest('table');
+    var headings = table ? Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) {
+      return th.textContent.replace(/[\u25b2\u25bc]/g, '').trim();
+    }) : [];
     (Array.isArray(rows) ? rows : []).forEach(function (row) {
       var tr = document.createElement('tr');
-      (Array.isArray(row) ? row : []).forEach(function (cell) {
+      (Array.isArray(row) ? row : []).forEach(function (cell, i) {
         var td = document.createElement('td');
+        if (headings[i]) { td.setAttribute('data-label', headings[i]); }
         if (Array.isArray(cell)) {
           marked(td, String(cell[0]), Array.isArray(cell[1]) ? cell[1] : []);
         } else {
