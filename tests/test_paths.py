@@ -37,3 +37,15 @@ def test_static_files_are_kept_as_long_as_their_url_says(client):
     assert client.get("/").headers.get("Cache-Control") in (None, "no-cache")  # the page follows the data
     assert cache_control("/_dash-component-suites/dash/deps/react@18.v4_4_1m1796173036.3.1.min.js", "") == IMMUTABLE
     assert cache_control("/healthz", "") is None
+
+
+def test_the_icon_a_browser_asks_for_by_itself_is_there(client):
+    """Pages without a <link rel="icon"> (embeds, 404s) make the browser ask for /favicon.ico: not a 404 error."""
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.mimetype == "image/x-icon" and r.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_an_embed_is_described_for_search_engines_and_link_previews(client):
+    html = client.get("/embed/sectors?sector=Water").get_data(as_text=True)
+    description = re.search(r'<meta name="description" content="([^"]+)"', html).group(1)
+    assert "Bar chart" in description and "Water" in description

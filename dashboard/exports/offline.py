@@ -216,6 +216,8 @@ def embed_html(dataset: Dataset, rendered: Rendered, chart: str, *, plotly_src: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<meta name="description" content="{escape(CHARTS[chart].description)} ({escape(rendered.state.describe(dataset.index))}), \
+from the {escape(PRODUCT)} dashboard.">
 <title>{escape(title)}</title>
 <link rel="stylesheet" href="{escape(static_url)}embed.css">
 </head>

@@ -3,6 +3,8 @@ path with the app, a "soft 404"), and how long a browser may keep each static fi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dash import Dash
 from dash.fingerprint import check_fingerprint
 from flask import Response, request
@@ -42,6 +44,12 @@ def install(app: Dash) -> None:
     @server.get(app.get_relative_path("/robots.txt"))
     def robots() -> Response:
         return Response(ROBOTS, mimetype="text/plain")
+
+    @server.get(app.get_relative_path("/favicon.ico"))
+    def favicon() -> Response:
+        """The icon a browser asks for by itself on pages without a <link rel="icon"> (embeds, 404s, refusals)."""
+        icon = Path(app.config.assets_folder) / "favicon.ico"
+        return Response(icon.read_bytes(), mimetype="image/x-icon", headers={"Cache-Control": DAILY})
 
     # Dash routes every other path to its page; this app has one page, so anything else is not found
     def not_found(path: str = "") -> Response:
