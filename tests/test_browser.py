@@ -243,3 +243,13 @@ def test_phone_table_is_a_card_per_activity_with_each_value_named(server, browse
     assert all(left >= 0 and right <= 390 for *_, left, right in cells), cells
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing sticks out sideways
     watch.assert_clean()
+
+
+def test_every_link_on_a_filtered_page_leads_somewhere(server, browser, watch):
+    """A link without an address is no link (Lighthouse's crawlable-anchors); Dash's dropdown clear control is one,
+    shown as soon as a filter has a value: assets/a11y.js makes it a graphic."""
+    page = load(browser, watch, server.url + "/?sector=Water&city=phuket")
+    page.wait_for_function("() => document.querySelector('a.dash-dropdown-clear')")
+    page.wait_for_timeout(100)  # a11y.js runs once a frame
+    assert page.evaluate("() => [...document.querySelectorAll('a:not([href]):not([role])')].map(a => a.outerHTML)") == []
+    watch.assert_clean()

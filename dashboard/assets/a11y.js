@@ -1,6 +1,7 @@
 /* Accessible names and roles for Dash 4's controls, which axe-core finds at fault as they render:
    - a dropdown's keyboard focus target is an <input aria-hidden="true"> (focusable yet hidden from screen
      readers): it is given the dropdown's label and value as its name instead;
+   - a dropdown's clear control is a link with no destination: it becomes a graphic;
    - checklists and radio items are role="listbox" with role="option" labels wrapping real inputs (an
      interactive control inside another, and a listbox with no name): they become a named group of plain
      labelled checkboxes or radio buttons, which is what they are.
@@ -25,6 +26,12 @@
         var label = document.getElementById(id + '-label');
         input.setAttribute('aria-labelledby', (label ? label.id + ' ' : '') + id + '-value');
       }
+    });
+    // a dropdown's clear control is an <a> with no href inside the dropdown's <button>: a link to nowhere that
+    // no keyboard can reach (Backspace clears); for assistive technology and crawlers it is a graphic
+    root.querySelectorAll('a.dash-dropdown-clear:not([role])').forEach(function (a) {
+      a.setAttribute('role', 'presentation');
+      a.setAttribute('aria-hidden', 'true');
     });
     // (only checklists and radio items: a dropdown's open menu is a real listbox of options)
     var lists = '.dash-checklist, .dash-radioitems';
