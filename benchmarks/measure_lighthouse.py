@@ -58,7 +58,9 @@ def one_run(url: str, form: str) -> dict:
         value = report["audits"][audit].get("numericValue")
         row[key] = round(value, 3 if key == "cls" else 0) if value is not None else None
     graded = {ref["id"] for c in CATEGORIES[1:] for ref in report["categories"][c]["auditRefs"] if ref.get("weight")}
-    row["failed_audits"] = sorted(a for a in graded if (report["audits"][a].get("score") or 1) < 1)
+    # a score of 0 is a failure too (None: not applicable)
+    row["failed_audits"] = sorted(a for a in graded if report["audits"][a].get("score") is not None
+                                  and report["audits"][a]["score"] < 1)
     return row
 
 
