@@ -50,8 +50,12 @@ def one_run(url: str, form: str) -> dict:
                f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"]
         if form == "desktop":
             cmd.append("--preset=desktop")
-        subprocess.run(cmd, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for attempt in (1, 2):  # Lighthouse now and then loses its Chromium ("exit status 1"): once more
+            done = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if done.returncode == 0 or attempt == 2:
+                done.check_returncode()
+                break
         report = json.loads(out.read_text())
     row = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
     for audit, key in METRICS.items():
