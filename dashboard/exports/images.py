@@ -154,7 +154,7 @@ def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None,
     """
     out = go.Figure(fig)
     top = (40 if title else 16) + (30 if note else 0)
-    bottom = {"map": 64, "timeline": 92}.get(chart, 16) + (34 if source else 0)
+    bottom = {"map": 64, "timeline": 130}.get(chart, 16) + (34 if source else 0)
     out.update_layout(
         width=None, height=None, paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", uirevision=None,
         font=dict(family=FONT, color=INK),
@@ -168,7 +168,10 @@ def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None,
         out.update_layout(legend=dict(orientation="h", traceorder="normal", x=0, xanchor="left", y=0, yanchor="top",
                                       font=dict(size=14)))
     elif chart == "timeline":
+        # a file is wide: the page's two-column legend (sized for a phone) becomes one row of one-line names again
         out.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.1, yanchor="top", font=dict(size=14)))
+        out.layout.legend.entrywidth = out.layout.legend.entrywidthmode = None
+        out.for_each_trace(lambda t: t.update(name=str(t.name).replace("<br>", " ")))
     else:
         out.update_layout(margin_l=24)
     if source:
