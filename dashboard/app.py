@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import json
+from html import escape
 import logging
+import re
+from urllib.parse import urlsplit
 
 from dash import Dash, html
-from flask import Response
+from flask import Response, has_request_context, request
 
 from dashboard import PACKAGE_DIR
+from dashboard.charts import CHARTS
+from dashboard.ids import ids
 from dashboard.callbacks import register_all
 from dashboard.config import Settings
 from dashboard.data.source import DataSource, NoValidData
-from dashboard.exports import briefing, common, routes
+from dashboard.exports import briefing, common, routes, stills
 from dashboard.exports.briefing import TemplateError
 from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner, no_data_body
-from dashboard.layouts.page import header, page, without_data
-from dashboard.layouts.static import to_html
+from dashboard.layouts.page import page, without_data
+from dashboard.layouts.static import still_controls, to_html
+from dashboard.layouts.table import static_rows
 from dashboard.model.dataset import Dataset
-from dashboard.model.filters import FilterState
+from dashboard.model.filters import FilterState, control_values, parse_query, to_query
 from dashboard.model.render import RenderCache
 from dashboard.server import auth, compress, paths, plotlyjs, security
 
@@ -48,6 +54,10 @@ INDEX = """<!DOCTYPE html>
 
 #: the first view's ids are the live page's with this prefix, so that no two elements share an id
 FIRST_VIEW_IDS = "first-view-"
+#: the file that starts the live page's scripts on the reader's first move; not one of the page's scripts
+HYDRATE_JS = "hydrate.js"
+#: the type the page's scripts are sent with, so that they wait for hydrate.js
+DEFERRED = "text/x-deferred"
 #: what a browser without JavaScript shows under the header ({csv} and {xlsx}: the exports' paths)
 NOSCRIPT = ('<noscript><p class="noscript">This dashboard needs JavaScript. Its data is available without it: '
             '<a href="{csv}">the activities (CSV)</a>, <a href="{xlsx}">the activities and cities (Excel)</a>.'
@@ -74,29 +84,39 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     cache = RenderCache()
     app = Dash(
         __name__, title=TITLE, assets_folder=str(PACKAGE_DIR / "assets"), serve_locally=True,
+        assets_ignore=re.escape(HYDRATE_JS),
         update_title=None, meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                                        {"name": "description", "content": DESCRIPTION}],
     )
     plotlyjs.install(app)  # the small plotly.js build in dashboard/vendor, not the full 4.8 MB one
     topojson_url = app.get_asset_url("topojson/")
-    # fetch the map outlines and the graph and dropdown code while the scripts start, not after the
-    # first render asks for them (Dash loads those chunks lazily; eager loading would pull in all of them)
+    # what the scripts fetch once running (the map outlines, the graph and dropdown code: Dash loads those chunks
+    # lazily), prefetched after the page's load with the scripts themselves (assets/hydrate.js)
     suites = app.config.requests_pathname_prefix + "_dash-component-suites/dash/dcc/"
-    preloads = [f'<link rel="preload" href="{topojson_url}world_110m.json" as="fetch" crossorigin>',
-                f'<link rel="preload" href="{suites}async-graph.js" as="script">',
-                f'<link rel="preload" href="{suites}async-dropdown.js" as="script">']
-    app.index_string = INDEX.replace("{%preloads%}", "\n        ".join(preloads))
+    prefetched = [f"{topojson_url}world_110m.json", f"{suites}async-graph.js", f"{suites}async-dropdown.js"]
+    app.index_string = INDEX.replace("{%preloads%}", "")
+
+    def linked_state(dataset: Dataset) -> FilterState:
+        """The filter state of the page's link: the page request's query string, or, for Dash's request of the
+        layout (made by that page), its Referer's; so that the live page starts where the first view is."""
+        if not has_request_context():
+            return FilterState()
+        search = request.query_string.decode("utf-8", errors="replace")
+        if request.path.endswith("_dash-layout"):
+            search = urlsplit(request.referrer or "").query
+        return parse_query(search, dataset.index)[0]
 
     def layout():
-        """The page for the data in force (built once per data version and day) with the data banner,
-        or only a plain message when there is no valid data."""
+        """The page for the data in force and the link's filters (built once per data version, day and state)
+        with the data banner, or only a plain message when there is no valid data."""
         dataset = source.current
         banner, hidden = data_banner(source, source.version, staff)
         if dataset is None:
             return html.Div([banner_area(banner, hidden, source.version), no_data_body()])
         date = common.today()
-        body = cache.value(dataset, f"page-{date.isoformat()}",
-                           lambda: page(dataset, cache.render(dataset, FilterState()), topojson_url, date))
+        state = linked_state(dataset)
+        body = cache.for_state(dataset, state, f"page-{date.isoformat()}",
+                               lambda: page(dataset, cache.render(dataset, state), topojson_url, date))
         return html.Div([banner_area(banner, hidden, source.version), body])
 
     # what the browser checks the callbacks' ids against: the page's components without their figures and
@@ -104,28 +124,64 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     app.validation_layout = without_data(layout())
     app.layout = layout
 
+    still_store = stills.Stills()
+
+    def still_image(rendered, version: str, graph_id: str) -> str:
+        """A graph's still (exports/stills.py): the phone's or the wide screen's, in a box of the graph's size."""
+        chart = next(c for c in CHARTS.values() if c.graph_id == graph_id)
+        query = "&".join(q for q in (to_query(rendered.state).lstrip("?"), f"v={version}") if q)
+        src = {v: escape(app.get_relative_path(f"/still/{v}/{chart.name}.svg") + "?" + query) for v in stills.VARIANTS}
+        if chart.name == "map":  # the first thing on screen: fetched first; the charts when they near the screen
+            box, fetch = 'class="map-graph still"', ' fetchpriority="high"'
+        else:
+            box, fetch = f'class="still" style="height:{stills.size_of(rendered, chart.name, "wide").height}px"', \
+                ' loading="lazy"'
+        return (f'<div {box}><picture><source media="{stills.PHONE_MEDIA}" srcset="{src["phone"]}">'
+                f'<img src="{src["wide"]}" alt=""{fetch}></picture></div>')
+
     def first_view() -> str:
-        """The top of the page as HTML (the data banner, the header), painted before the scripts have run; the
-        style sheet hides it once the scripts have drawn the live page (assets/style.css, .first-view)."""
+        """The page for the link's state as HTML, its map and charts as still images, painted before any script
+        has run; the style sheet hides it once the scripts have drawn the live page over it (assets/style.css,
+        .first-view)."""
         dataset = source.current
         banner, hidden = data_banner(source, source.version, staff)
         top = to_html(banner_area(banner, hidden, source.version), FIRST_VIEW_IDS)
-        if dataset is None:
-            body = to_html(no_data_body())
-        else:
-            body = cache.value(dataset, "first-view", lambda: to_html(header(dataset, about=False), FIRST_VIEW_IDS))
         noscript = NOSCRIPT.format(csv=app.get_relative_path("/export/projects.csv"),
                                    xlsx=app.get_relative_path("/export/projects.xlsx"))
+        if dataset is None:
+            return f'<div class="first-view until-header">{top}{to_html(no_data_body())}</div>{noscript}'
+        state = linked_state(dataset)
+        version, date = source.version, common.today()
+
+        def build() -> str:
+            rendered = cache.render(dataset, state)
+            values = {ids.CONTROLS[param]: value for param, value in control_values(state).items()}
+            others = still_controls(values, lambda graph_id: still_image(rendered, version, graph_id))
+            tree = page(dataset, rendered, topojson_url, date)
+            tree[ids.TABLE_BODY].children = static_rows(tree[ids.TABLE_DATA].data)  # drawn by table.js when live
+            return to_html(tree, FIRST_VIEW_IDS, others)
+
+        body = cache.for_state(dataset, state, f"first-view-{date.isoformat()}", build)
         return f'<div class="first-view">{top}{body}</div>{noscript}'
 
     plain_index = app.interpolate_index
+    hydrate_src = app.get_asset_url(HYDRATE_JS)
 
     def interpolate_index(**parts: str) -> str:
-        return plain_index(**{**parts, "app_entry": first_view() + parts["app_entry"]})
+        """Dash's page with the first view, its scripts marked for assets/hydrate.js to start rather than run: a
+        script of a type that is not JavaScript is neither fetched nor run (Dash's inline clientside functions
+        cost nothing and run as they are)."""
+        scripts = parts["scripts"].replace("<script src=", f'<script type="{DEFERRED}" src=')
+        renderer = parts["renderer"].replace('type="application/javascript"', f'type="{DEFERRED}"')
+        later = f'<script id="prefetch-later" type="application/json">{json.dumps(prefetched)}</script>'
+        return plain_index(**{**parts, "app_entry": first_view() + parts["app_entry"],
+                              "scripts": f'{scripts}{later}<script src="{hydrate_src}" defer></script>',
+                              "renderer": renderer})
 
     app.interpolate_index = interpolate_index
     register_all(app, source, cache, staff)
     routes.register(app, source, cache, settings.pptx_template)  # /export/..., /embed/...
+    routes.register_stills(app, source, cache, still_store)  # /still/<variant>/<chart>.svg
 
     @app.server.errorhandler(NoValidData)
     def no_data(_exc: NoValidData):

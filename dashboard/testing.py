@@ -96,9 +96,18 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 900) -> Page:
-    """A new page whose non-loopback requests are blocked and counted."""
+#: what a reader's first move does (assets/hydrate.js), done as soon as the page is parsed
+START_AT_ONCE = "document.addEventListener('DOMContentLoaded', () => window.usascpStart && window.usascpStart());"
+
+
+def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 900, live: bool = True) -> Page:
+    """A new page whose non-loopback requests are blocked and counted.
+
+    ``live``: the dashboard's scripts start as the page loads, as if the reader moved at once (the page
+    otherwise shows its first view, still, until the first pointer, touch, scroll or key)."""
     context = browser.new_context(viewport={"width": width, "height": height})
+    if live:
+        context.add_init_script(START_AT_ONCE)
 
     def route(r):
         host = urlparse(r.request.url).hostname

@@ -50,3 +50,17 @@ def test_no_axe_violations(server, browser, watch, axe_source, path, width, heig
         found = violations(page, axe_source)
         assert found == [], json.dumps(found, indent=1)
     watch.assert_clean()
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+@pytest.mark.parametrize("path", ["/", "/?city=phuket&q=water&from=2020"])
+def test_no_axe_violations_in_the_first_view_before_any_script(server, browser, watch, axe_source, path, width,
+                                                               height):
+    page = open_page(browser, watch, width=width, height=height, live=False)  # the reader has not moved yet
+    page.goto(server.url + path)
+    page.wait_for_function("() => document.querySelector('.first-view .map-graph img').complete", timeout=60000)
+    page.evaluate(axe_source)  # the driver's own call: no pointer, key or scroll reaches the page
+    found = page.evaluate(RUN_AXE)
+    assert page.locator(".first-view").is_visible()  # axe looked at the first view, not the live page
+    assert found == [], json.dumps(found, indent=1)
+    watch.assert_clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from dash import no_update
@@ -33,8 +34,10 @@ def test_index_serves_every_asset_locally(client):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "U.S.-ASEAN Smart Cities Partnership" in html
-    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
-        assert url.startswith("/"), url
+    for url in re.findall(r'(?:src|href|srcset)="([^"]+)"', html):
+        assert not re.match(r"[a-z][a-z0-9+.-]*:|//", url), url  # this server's (or a place on the page)
+        if url.startswith("/"):
+            assert client.get(unescape(url)).status_code == 200, url
 
 
 def test_layout_holds_the_initial_figures(client):

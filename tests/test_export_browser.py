@@ -281,9 +281,13 @@ def test_a_busy_renderer_is_retried_and_the_menu_says_so(server, browser, watch,
             raise answers.pop()
         return real(jobs)
 
-    monkeypatch.setattr(images, "render", busy_once)
-    page = open_page(browser, watch)
+    page = open_page(browser, watch, live=False)
     page.goto(server.url + "/?sector=Water")
+    # the first view's still images are drawn by the same renderer (all of a state's at once): done before the
+    # renderer turns busy, so that the busy answer goes to the export
+    page.wait_for_function("() => document.querySelector('.first-view .map-graph img').complete", timeout=60000)
+    monkeypatch.setattr(images, "render", busy_once)
+    page.mouse.move(400, 300)
     page.wait_for_function("() => (document.querySelector('#projects-table-caption') || {innerText: ''}).innerText.startsWith('3 ')",
                            timeout=20000)
     page.locator("#export-menu summary").click()

@@ -27,7 +27,9 @@ def test_the_page_is_in_english_described_and_has_one_footer_of_its_own(client):
     html = client.get("/").get_data(as_text=True)
     assert re.search(r'<html lang="en">', html)
     assert re.search(r'<meta name="description" content="[^"]{50,}"', html)
-    assert "<footer" not in html  # Dash's own template wraps its scripts in a second <footer> landmark
+    # the page's own footer (in the first view's HTML) and no other: Dash's own template wraps its scripts in a
+    # second <footer> landmark
+    assert html.count("<footer") == 1 and '<footer class="site-footer">' in html
 
 
 def test_static_files_are_kept_as_long_as_their_url_says(client):

@@ -1,4 +1,4 @@
-"""Flask routes: /export/<name>.<format>, /embed/<chart> and its static files.
+"""Flask routes: /export/<name>.<format>, /embed/<chart> and its static files, /still/<variant>/<chart>.svg.
 
 Every route reads the dashboard's filter query string and calls the same functions as the
 command line. A failed export answers with a plain-text message and a 4xx/503 status —
@@ -21,6 +21,7 @@ from dashboard.data.source import DataSource
 from dashboard.exports import ExportError, export, split_name
 from dashboard.exports.common import NotFound
 from dashboard.exports.offline import EMBED_HEIGHT_JS, RENDER_JS, RESIZE_JS, STYLE, embed_html
+from dashboard.exports.stills import VARIANTS, Stills
 from dashboard.model.filters import parse_query, to_query
 from dashboard.model.render import RenderCache
 
@@ -101,4 +102,28 @@ def register(app: Dash, source: DataSource, cache: RenderCache, template: Path |
         text, mimetype = static[name]
         response = Response(text, mimetype=mimetype)
         response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+def register_stills(app: Dash, source: DataSource, cache: RenderCache, kept: Stills) -> None:
+    """Add /still/<variant>/<chart>.svg: a chart's still image for the query's filter state (the first view's map
+    and charts). With ``v`` the data version it was drawn for, a browser may keep it; else it asks again."""
+    prefix = app.config.routes_pathname_prefix or "/"
+
+    @app.server.route(f"{prefix}still/<variant>/<name>", endpoint="usascp_still", methods=["GET"])
+    def still(variant: str, name: str):
+        chart, dot, kind = name.partition(".")
+        if variant not in VARIANTS or chart not in CHARTS or (dot, kind) != (".", "svg"):
+            return _message(NotFound(f"No still called {variant[:20]!r}/{name[:40]!r}."))
+        dataset = source.dataset
+        state = parse_query(request.query_string.decode("utf-8", errors="replace"), dataset.index)[0]
+        version = source.version
+        try:
+            svg = kept.svg(version, cache.render(dataset, state), chart, variant)
+        except ExportError as exc:
+            return _message(exc)
+        response = Response(svg, mimetype="image/svg+xml")
+        current = request.args.get("v") == version
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if current else "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response

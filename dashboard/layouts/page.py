@@ -176,13 +176,15 @@ def map_card(chart: Chart, initial: Rendered, config: dict) -> html.Section:
 
 
 def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date) -> html.Div:
-    """The whole page for the initial (unfiltered) state; the callbacks take over from there.
+    """The whole page for ``initial``'s state (the live page: the unfiltered one; the callbacks take over from there).
 
     ``date`` is the day in the graphs' download names, as the download-name callback would give them,
     so that the graphs need no redraw on load.
     """
     def cfg(name: str) -> dict:
         return graph_config(topojson_url, file_stem(name, initial.state, date))
+
+    details = city_details(dataset, initial.state.city, initial.selection)
 
     return html.Div(className="app", children=[
         dcc.Location(id=ids.URL, refresh=False),
@@ -199,11 +201,11 @@ def page(dataset: Dataset, initial: Rendered, topojson_url: str, date: _dt.date)
                          children="No activities match these filters. Remove a filter or press “Reset filters”."),
                 html.Div(className="map-row", children=[
                     map_card(CHARTS["map"], initial, cfg("map")),
-                    html.Aside(id=ids.DETAILS_PANEL, className="card details", hidden=True,
+                    html.Aside(id=ids.DETAILS_PANEL, className="card details", hidden=not details,
                                **{"aria-labelledby": ids.DETAILS_TITLE}, children=[
                         html.Button("Close ✕", id=ids.DETAILS_CLOSE, className="button subtle close", n_clicks=0,
                                     type="button", **{"aria-label": "Close city details"}),
-                        html.Div(id=ids.DETAILS, children=city_details(dataset, None, initial.selection)),
+                        html.Div(id=ids.DETAILS, children=details),
                     ]),
                 ]),
                 html.Div(className="charts", children=[

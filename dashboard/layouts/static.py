@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from collections.abc import Callable
 
 from dash.development.base_component import Component
 
@@ -25,22 +26,28 @@ def _style(style: dict) -> str:
     return ";".join(re.sub(r"(?<!^)([A-Z])", r"-\1", k).lower() + f":{v}" for k, v in style.items())
 
 
-def to_html(node: object, id_prefix: str = "") -> str:
+#: what stands in for a component that needs the scripts (a graph, a dropdown): (component, id prefix) -> HTML
+Others = Callable[[Component, str], str]
+
+
+def to_html(node: object, id_prefix: str = "", others: Others | None = None) -> str:
     """``node`` (components, strings, numbers, lists of them) as HTML text, every string escaped.
 
-    Only `dash.html` components become elements; the others (stores, intervals, graphs,
-    dropdowns) need the scripts and are left out. Ids and the attributes that refer to
-    them get ``id_prefix``, so that the text can sit beside the live page without two
-    elements sharing an id.
+    `dash.html` components become elements; the others (stores, graphs, dropdowns) need the
+    scripts: ``others`` gives what stands in for them (default: nothing). Ids and the
+    attributes that refer to them get ``id_prefix``, so that the text can sit beside the
+    live page without two elements sharing an id.
     """
     if node is None or isinstance(node, bool):
         return ""
     if isinstance(node, (str, int, float)):
         return _html.escape(str(node), quote=False)
     if isinstance(node, (list, tuple)):
-        return "".join(to_html(child, id_prefix) for child in node)
-    if not isinstance(node, Component) or node._namespace != "dash_html_components":
+        return "".join(to_html(child, id_prefix, others) for child in node)
+    if not isinstance(node, Component):
         return ""
+    if node._namespace != "dash_html_components":
+        return others(node, id_prefix) if others is not None else ""
     tag = node._type.lower()
     attributes = []
     # with its aria-* and data-* attributes; in a fixed order, so that the same page is the same text
@@ -58,4 +65,72 @@ def to_html(node: object, id_prefix: str = "") -> str:
     opening = f"<{tag}{''.join(attributes)}>"
     if tag in VOID:
         return opening
-    return opening + to_html(getattr(node, "children", None), id_prefix) + f"</{tag}>"
+    return opening + to_html(getattr(node, "children", None), id_prefix, others) + f"</{tag}>"
+
+
+def _attr(name: str, value: object) -> str:
+    return f' {name}="{_html.escape(str(value))}"'
+
+
+def _label_of(options: list, value: object) -> str:
+    for option in options or []:
+        if isinstance(option, dict) and option.get("value") == value:
+            return str(option.get("label", value))
+        if option == value:
+            return str(option)
+    return str(value)
+
+
+def still_controls(values: dict[str, object], still: Callable[[str], str]) -> Others:
+    """What stands in for the page's core components before the scripts run, showing the link's state.
+
+    ``values``: each control's value by component id (`filters.control_values`); ``still``: a graph's id
+    -> the HTML of its still image. Dropdowns become boxes of the same size showing their values,
+    checklists and radio items native inputs, inputs inputs; stores, timers and the like nothing.
+    """
+    def convert(node: Component, prefix: str) -> str:
+        kind = node._type
+        cid = getattr(node, "id", None)
+        value = values.get(cid, getattr(node, "value", None)) if isinstance(cid, str) else None
+        ident = _attr("id", prefix + cid) if isinstance(cid, str) else ""
+        if kind == "Graph":
+            return still(cid) if isinstance(cid, str) else ""
+        if kind == "Dropdown":  # Dash's markup, so that the same style rules size it
+            chosen = [v for v in (value if isinstance(value, list) else [value]) if v not in (None, "")]
+            text = ", ".join(_label_of(node.options, v) for v in chosen)
+            shown = (f'<span class="dash-dropdown-value">{_html.escape(text)}</span>' if chosen else
+                     '<span class="dash-dropdown-value dash-dropdown-placeholder">'
+                     f'{_html.escape(str(getattr(node, "placeholder", "") or ""))}</span>')
+            return (f'<div class="dash-dropdown-wrapper"><div{ident} class="dash-dropdown static-select">'
+                    f'<span class="dash-dropdown-grid-container dash-dropdown-trigger">{shown}</span></div></div>')
+        if kind in ("Checklist", "RadioItems"):
+            chosen = value if isinstance(value, list) else [value]
+            box, css = ("checkbox", "dash-checklist") if kind == "Checklist" else ("radio", "dash-radioitems")
+            inline = " dash-radioitems-inline" if getattr(node, "inline", False) else ""
+            check = " ".join(c for c in ("dash-options-list-option-checkbox", getattr(node, "inputClassName", None)) if c)
+            items = "".join(
+                f'<label class="dash-options-list-option{" selected" if _label_value(o) in chosen else ""}{inline}">'
+                f'<span class="dash-options-list-option-wrapper"><input type="{box}"{_attr("name", prefix + str(cid))}'
+                f'{_attr("class", check)}{" checked" if _label_value(o) in chosen else ""}></span>'
+                f'<span class="dash-options-list-option-text"><span>{_html.escape(_label_text(o))}</span></span>'
+                '</label>' for o in node.options or [])
+            classes = " ".join(c for c in ("dash-options-list", css, getattr(node, "className", None)) if c)
+            return f'<div{ident}{_attr("class", classes)}>{items}</div>'
+        if kind == "Input":
+            attributes = [_attr("type", getattr(node, "type", None) or "text"), _attr("value", value or ""),
+                          _attr("class", "dash-input-element")]
+            if getattr(node, "placeholder", None):
+                attributes.append(_attr("placeholder", node.placeholder))
+            container = " ".join(c for c in ("dash-input-container dash-input", getattr(node, "className", None)) if c)
+            return f'<div{_attr("class", container)}><input{ident}{"".join(attributes)}></div>'
+        return ""
+
+    return convert
+
+
+def _label_value(option: object) -> object:
+    return option.get("value") if isinstance(option, dict) else option
+
+
+def _label_text(option: object) -> str:
+    return str(option.get("label", option.get("value"))) if isinstance(option, dict) else str(option)

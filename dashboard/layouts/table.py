@@ -18,6 +18,27 @@ def sort_label(key: str, sort: dict | None) -> str:
     return heading
 
 
+def static_rows(cells: list[list]) -> list[html.Tr]:
+    """The table body as components, as assets/table.js draws it from ``cells`` (`render.table_cells`): each cell
+    named by its column (a phone's cards), the search's matches in <mark>. For the first view, before the scripts."""
+    headings = [heading for _, heading in TABLE_COLUMNS]
+    rows = []
+    for row in cells:
+        tds = []
+        for heading, cell in zip(headings, row):
+            text, ranges = (cell[0], cell[1]) if isinstance(cell, list) else (cell, [])
+            parts, at = [], 0
+            for start, end in ranges:
+                start, end = max(at, start), min(len(text), end)
+                if end > start:
+                    parts += [text[at:start], html.Mark(text[start:end])]
+                    at = end
+            parts.append(text[at:])
+            tds.append(html.Td([p for p in parts if p != ""], **{"data-label": heading}))
+        rows.append(html.Tr(tds))
+    return rows
+
+
 def projects_table(rows: list[dict]) -> html.Div:
     head = []
     for key, heading in TABLE_COLUMNS:

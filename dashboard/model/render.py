@@ -169,10 +169,12 @@ class RenderCache:
         self._dataset: Dataset | None = None
         self._states: OrderedDict[FilterState, Rendered] = OrderedDict()
         self._values: dict[str, object] = {}
+        self._per_state: OrderedDict[tuple[FilterState, str], object] = OrderedDict()
 
     def _switch(self, dataset: Dataset) -> None:
         if dataset is not self._dataset:
             self._dataset, self._states, self._values = dataset, OrderedDict(), {}
+            self._per_state = OrderedDict()
 
     def render(self, dataset: Dataset, state: FilterState) -> Rendered:
         """The rendered ``state`` of ``dataset`` (least recently used states are dropped)."""
@@ -200,6 +202,23 @@ class RenderCache:
         with self._lock:
             if dataset is self._dataset:
                 self._values[key] = out
+        return out
+
+    def for_state(self, dataset: Dataset, state: FilterState, key: str, build: Callable[[], object]) -> object:
+        """``build()``, made once per dataset, filter state and key (e.g. a state's first view), as many states
+        kept as rendered ones (least recently used dropped)."""
+        name = (state, key)
+        with self._lock:
+            self._switch(dataset)
+            if name in self._per_state:
+                self._per_state.move_to_end(name)
+                return self._per_state[name]
+        out = build()
+        with self._lock:
+            if dataset is self._dataset:
+                self._per_state[name] = out
+                while len(self._per_state) > self.size:
+                    self._per_state.popitem(last=False)
         return out
 
     def __len__(self) -> int:

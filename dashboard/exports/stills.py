@@ -1,0 +1,88 @@
+"""The page's map and charts as still SVG images, drawn on the server for a filter state: what the page's first
+view shows before its scripts run (`dashboard.app`, `assets/hydrate.js`), at the size the page draws each graph.
+
+A still is the page's own figure (not an export's framed one), rendered by the same Chromium as the exports,
+with its outlines' coordinates rounded to whole pixels (a third of the bytes; no visible change at 1x or 2x).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+
+from dashboard.charts import CHARTS
+from dashboard.exports import images
+from dashboard.exports.images import Size
+from dashboard.model.filters import FilterState
+from dashboard.model.render import Rendered
+
+#: the graph sizes the page draws (CSS px), measured in Chromium: 'wide' at 1440 px (the map across the
+#: content, two charts a row), 'phone' at 390 px; the style sheet picks one by the screen's width
+#: (`MEDIA`). Between the two, a still is scaled to its box until the live page replaces it.
+MAP_SIZE = {"wide": (1068, 567), "phone": (364, 450)}
+CHART_WIDTH = {"wide": 511, "phone": 340}
+VARIANTS = tuple(MAP_SIZE)
+#: the screens that get the phone still (assets/style.css puts the phone layout at the same width)
+PHONE_MEDIA = "(max-width: 599px)"
+#: filter states whose stills are kept (each a few tens of KB)
+KEEP = 64
+
+_NUMBER = re.compile(r"(-?\d+)\.\d+")
+_PATH = re.compile(r' d="([^"]*)"')
+
+
+def rounded_paths(svg: bytes) -> bytes:
+    """``svg`` with every path's coordinates rounded down to whole pixels (plotly writes up to 15 digits)."""
+    text = svg.decode("utf-8")
+    return _PATH.sub(lambda m: ' d="' + _NUMBER.sub(r"\1", m.group(1)) + '"', text).encode("utf-8")
+
+
+def size_of(rendered: Rendered, chart: str, variant: str) -> Size:
+    """The pixels ``chart`` takes on the page in ``variant``: the map's box, a chart's width and its own height."""
+    if chart == "map":
+        width, height = MAP_SIZE[variant]
+    else:
+        width, height = CHART_WIDTH[variant], int(rendered.figures[chart].layout.height or 300)
+    return Size(width=width, height=height, scale=1)
+
+
+class Stills:
+    """Stills of each filter state and variant, rendered all charts at once on first use and kept (least
+    recently used dropped); one render at a time per process, so that a burst of first views cannot fill the
+    export renderer's queue."""
+
+    def __init__(self, keep: int = KEEP):
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._render_lock = threading.Lock()
+        self._version: str | None = None
+        self._kept: OrderedDict[tuple[FilterState, str], dict[str, bytes]] = OrderedDict()
+
+    def _get(self, version: str, key: tuple[FilterState, str]) -> dict[str, bytes] | None:
+        with self._lock:
+            if version != self._version:
+                self._version, self._kept = version, OrderedDict()
+            hit = self._kept.get(key)
+            if hit is not None:
+                self._kept.move_to_end(key)
+            return hit
+
+    def svg(self, version: str, rendered: Rendered, chart: str, variant: str) -> bytes:
+        """``chart``'s still for ``rendered``'s state in ``variant``; raises `images.Busy`/`Unavailable` as an
+        image export does."""
+        key = (rendered.state, variant)
+        hit = self._get(version, key)
+        if hit is None:
+            with self._render_lock:
+                hit = self._get(version, key)  # another request may have drawn it while this one waited
+                if hit is None:
+                    names = list(CHARTS)
+                    jobs = [(rendered.figures[name], "svg", size_of(rendered, name, variant)) for name in names]
+                    hit = {name: rounded_paths(out) for name, out in zip(names, images.render(jobs))}
+                    with self._lock:
+                        if version == self._version:
+                            self._kept[key] = hit
+                            while len(self._kept) > self.keep:
+                                self._kept.popitem(last=False)
+        return hit[chart]
