@@ -217,3 +217,22 @@ def test_a_keyboard_readers_focus_moves_to_the_same_control_in_the_live_page(ser
     page.wait_for_function("() => !document.querySelector('.first-view')", timeout=60000)
     assert page.evaluate("document.activeElement.id") == "filter-q"
     watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_an_embed_shows_its_still_and_draws_the_live_chart_on_the_first_move(server, browser, watch):
+    page = open_page(browser, watch, 900, 560, live=False)
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.goto(server.url + "/embed/sectors?sector=Water")
+    page.wait_for_function("() => document.querySelector('#chart .still img').naturalWidth > 0", timeout=60000)
+    assert [u.rsplit("/", 1)[1] for u in scripts] == ["embed.js"]  # no plotly.js yet
+    box = page.evaluate("(() => { const b = document.querySelector('#chart img').getBoundingClientRect(); "
+                        "return [b.width, b.height]; })()")
+    assert box[0] > 800 and box[1] > 300  # the still fills the chart's box
+    page.mouse.move(300, 300)
+    page.wait_for_function("() => document.querySelector('#chart .main-svg') && !document.querySelector('#chart .still')",
+                           timeout=60000)
+    assert any("plotly" in u for u in scripts)
+    assert page.locator("#chart .ytick text", has_text="Water").count() == 1
+    watch.assert_clean()

@@ -23,17 +23,50 @@ from dashboard.exports.images import decorate, geo_assets_js, subtitle
 from dashboard.model.dataset import Dataset
 from dashboard.model.render import Rendered
 from dashboard.server.plotlyjs import BundleError, load_bundle
+from dashboard.exports.stills import PHONE_MEDIA
 
-#: renders the JSON block into #chart, then shows the map's names for its size (the page's own script);
-#: shared by the offline file (inlined) and the embed page (served)
-RENDER_JS = """(function () {
+#: `usascpDraw()` renders the JSON block into #chart (in place of its still image, if it has one), then shows the
+#: map's names for its size (the page's own script); shared by the offline file and the embed page
+DRAW_JS = """window.usascpDraw = function () {
   var spec = JSON.parse(document.getElementById('figure-data').textContent);
   var el = document.getElementById('chart');
-  Plotly.newPlot(el, spec.data, spec.layout, spec.config).then(function () {
+  return Plotly.newPlot(el, spec.data, spec.layout, spec.config).then(function () {
+    var still = el.querySelector('.still');
+    if (still) { still.remove(); }
     if (window.usascpPickLabels) { window.usascpPickLabels(el); }  // the map's names for this size
   });
-})();
+};
 """ + (PACKAGE_DIR / "assets" / "map_labels.js").read_text(encoding="utf-8")
+
+#: the offline file draws at once: plotly.js is in the file
+RENDER_JS = DRAW_JS + "window.usascpDraw();\n"
+
+#: the embed page shows its chart's still image (exports/stills.py) and starts plotly.js on the reader's first
+#: pointer move, touch, scroll or key in the frame, as the dashboard does (assets/hydrate.js)
+EMBED_START_JS = """(function () {
+  'use strict';
+  var EVENTS = ['pointerdown', 'pointermove', 'touchstart', 'keydown', 'wheel', 'scroll', 'focusin'];
+  var OPTIONS = {capture: true, passive: true};
+  var started = false;
+  function start() {
+    if (started) { return; }
+    started = true;
+    EVENTS.forEach(function (name) { window.removeEventListener(name, start, OPTIONS); });
+    var deferred = document.querySelector('script[type="text/x-deferred"][src]');
+    var script = document.createElement('script');
+    script.src = deferred.src;
+    script.addEventListener('load', function () {
+      window.usascpDraw().then(function () {
+        var chart = document.getElementById('chart');
+        if (window.usascpEmbedHeight && chart.on) { chart.on('plotly_afterplot', window.usascpEmbedHeight); }
+      });
+    });
+    document.body.appendChild(script);
+  }
+  EVENTS.forEach(function (name) { window.addEventListener(name, start, OPTIONS); });
+  window.usascpStart = start;
+})();
+"""
 
 #: the embed page's own addition: tell the page that frames it how tall the content is, on load and whenever it
 #: changes, so that the snippet's `RESIZE_JS` can fit the iframe to it (a message with no secret in it: any
@@ -67,7 +100,7 @@ EMBED_HEIGHT_JS = """(function () {
     var root = document.documentElement;
     if (root.classList.contains('fit')) { return; }
     root.classList.add('fit');
-    if (chart && window.Plotly && window.Plotly.Plots) {
+    if (chart && window.Plotly && window.Plotly.Plots && chart.classList.contains('js-plotly-plot')) {
       window.Plotly.Plots.resize(chart).then(later, later);
     }
     later();
@@ -81,7 +114,7 @@ EMBED_HEIGHT_JS = """(function () {
       if (el) { watcher.observe(el); }
     });
   }
-  if (chart && chart.on) { chart.on('plotly_afterplot', later); }
+  window.usascpEmbedHeight = later;  // the chart's own redraws, once plotly.js has drawn it (EMBED_START_JS)
   later();
 })();
 """
@@ -132,7 +165,8 @@ main { flex: 1 1 auto; display: flex; flex-direction: column; min-height: 0; }
 header { padding: 10px 16px 0; }
 h1 { font-size: 1.15rem; margin: 0; line-height: 1.25; }
 .filters { margin: 2px 0 0; color: #5a6470; font-size: .88rem; }
-#chart { flex: 1 1 auto; min-height: 260px; }
+#chart { flex: 1 1 auto; min-height: 260px; position: relative; }
+#chart .still, #chart .still img { position: absolute; inset: 0; display: block; width: 100%; height: 100%; object-fit: contain; }
 footer { padding: 2px 16px 8px; color: #5a6470; font-size: .78rem; }
 footer a { color: #003f87; }
 @media (max-aspect-ratio: 1/1) { html:not(.fit) #chart.chart-map { flex: 0 0 auto; aspect-ratio: 4 / 3; } }
@@ -200,12 +234,14 @@ def chart_html(dataset: Dataset, rendered: Rendered, chart: str, date: _dt.date 
 
 
 def embed_html(dataset: Dataset, rendered: Rendered, chart: str, *, plotly_src: str, static_url: str,
-               topojson_url: str, dashboard_url: str) -> str:
-    """The page /embed/<chart> serves: the chart full-size with no controls.
+               topojson_url: str, dashboard_url: str, still_src: dict[str, str]) -> str:
+    """The page /embed/<chart> serves: the chart full-size with no controls, as a still image until the reader's
+    first move starts plotly.js.
 
     ``plotly_src`` is the plotly.js the dashboard itself loads; ``static_url`` where the app serves
-    embed.js and embed.css (RENDER_JS + EMBED_HEIGHT_JS, and STYLE above); ``topojson_url`` the app's outlines;
-    ``dashboard_url`` the same view in the dashboard, linked from the footer.
+    embed.js and embed.css (DRAW_JS + EMBED_HEIGHT_JS + EMBED_START_JS, and STYLE above); ``topojson_url`` the
+    app's outlines; ``dashboard_url`` the same view in the dashboard, linked from the footer; ``still_src`` the
+    chart's still image by variant (`stills.EMBED_VARIANTS`).
     """
     config = _config(chart, f"usascp-{chart}", topojsonURL=topojson_url, displayModeBar=False)
     spec = figure_spec(dataset, rendered, chart, config)
@@ -224,11 +260,13 @@ from the {escape(PRODUCT)} dashboard.">
 <body>
 <main>
 <header><h1>{escape(CHARTS[chart].title)}</h1><p class="filters">{escape(PRODUCT)} · {escape(subtitle(dataset, rendered))}</p></header>
-<div id="chart" class="chart-{chart}" data-chart="{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}"></div>
+<div id="chart" class="chart-{chart}" data-chart="{chart}" role="img" aria-label="{escape(CHARTS[chart].title)}: {escape(rendered.state.describe(dataset.index))}">\
+<picture class="still"><source media="{PHONE_MEDIA}" srcset="{escape(still_src['embed-phone'])}">\
+<img src="{escape(still_src['embed-wide'])}" alt="" fetchpriority="high"></picture></div>
 </main>
 <footer>{escape(source_line(None, dataset))}. <a href="{escape(dashboard_url)}" target="_blank" rel="noopener">Open in the dashboard</a></footer>
 <script type="application/json" id="figure-data">{script_json(spec)}</script>
-<script src="{escape(plotly_src)}"></script>
+<script type="text/x-deferred" src="{escape(plotly_src)}"></script>
 <script src="{escape(static_url)}embed.js"></script>
 </body>
 </html>

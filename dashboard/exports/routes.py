@@ -20,8 +20,8 @@ from dashboard.charts import CHARTS, IMAGE_FORMATS
 from dashboard.data.source import DataSource
 from dashboard.exports import ExportError, export, split_name
 from dashboard.exports.common import NotFound
-from dashboard.exports.offline import EMBED_HEIGHT_JS, RENDER_JS, RESIZE_JS, STYLE, embed_html
-from dashboard.exports.stills import VARIANTS, Stills
+from dashboard.exports.offline import DRAW_JS, EMBED_HEIGHT_JS, EMBED_START_JS, RESIZE_JS, STYLE, embed_html
+from dashboard.exports.stills import EMBED_VARIANTS, VARIANTS, Stills
 from dashboard.model.filters import parse_query, to_query
 from dashboard.model.render import RenderCache
 
@@ -52,7 +52,7 @@ def register(app: Dash, source: DataSource, cache: RenderCache, template: Path |
     plotly_src = app.get_relative_path(f"/_dash-component-suites/plotly/{PLOTLY_PATH}")
     # embed.js draws the chart and reports its height to the framing page; resize.js is what that page loads (the
     # Share panel's snippet) to fit the iframe to the height
-    static = {"embed.js": (RENDER_JS + EMBED_HEIGHT_JS, "text/javascript"), "embed.css": (STYLE, "text/css"),
+    static = {"embed.js": (DRAW_JS + EMBED_HEIGHT_JS + EMBED_START_JS, "text/javascript"), "embed.css": (STYLE, "text/css"),
               "resize.js": (RESIZE_JS, "text/javascript")}
 
     def query() -> str:
@@ -87,10 +87,13 @@ def register(app: Dash, source: DataSource, cache: RenderCache, template: Path |
             return _message(NotFound(f"No chart called {chart[:40]!r}. Charts: {', '.join(CHARTS)}."))
         dataset = source.dataset
         state = parse_query(query(), dataset.index)[0]
+        still_query = "&".join(q for q in (to_query(state).lstrip("?"), f"v={source.version}") if q)
         page = embed_html(dataset, cache.render(dataset, state), chart, plotly_src=plotly_src,
                           static_url=app.get_relative_path("/embed/static/"),
                           topojson_url=app.get_asset_url("topojson/"),
-                          dashboard_url=app.get_relative_path("/") + to_query(state))
+                          dashboard_url=app.get_relative_path("/") + to_query(state),
+                          still_src={v: app.get_relative_path(f"/still/{v}/{chart}.svg") + "?" + still_query
+                                     for v in EMBED_VARIANTS})
         response = Response(page, mimetype="text/html")
         response.headers["Content-Security-Policy"] = EMBED_CSP
         return response

@@ -22,7 +22,12 @@ from dashboard.model.render import Rendered
 #: (`MEDIA`). Between the two, a still is scaled to its box until the live page replaces it.
 MAP_SIZE = {"wide": (1068, 567), "phone": (364, 450)}
 CHART_WIDTH = {"wide": 511, "phone": 340}
-VARIANTS = tuple(MAP_SIZE)
+#: an embed's chart fills its frame (exports/offline.py): its figure as a file lays it out (white, the legend
+#: below), 16:9 on a wide screen; on a phone the map square and a chart 4:5, as the embed's style sheet does
+EMBED_SIZE = {"embed-wide": {"map": (960, 540), "chart": (960, 540)},
+              "embed-phone": {"map": (360, 360), "chart": (360, 450)}}
+EMBED_VARIANTS = tuple(EMBED_SIZE)
+VARIANTS = (*MAP_SIZE, *EMBED_VARIANTS)
 #: the screens that get the phone still (assets/style.css puts the phone layout at the same width)
 PHONE_MEDIA = "(max-width: 599px)"
 #: filter states whose stills are kept (each a few tens of KB)
@@ -40,16 +45,26 @@ def rounded_paths(svg: bytes) -> bytes:
 
 def size_of(rendered: Rendered, chart: str, variant: str) -> Size:
     """The pixels ``chart`` takes on the page in ``variant``: the map's box, a chart's width and its own height."""
-    if chart == "map":
+    if variant in EMBED_SIZE:
+        width, height = EMBED_SIZE[variant]["map" if chart == "map" else "chart"]
+    elif chart == "map":
         width, height = MAP_SIZE[variant]
     else:
         width, height = CHART_WIDTH[variant], int(rendered.figures[chart].layout.height or 300)
     return Size(width=width, height=height, scale=1)
 
 
+def figure_of(rendered: Rendered, chart: str, variant: str):
+    """The figure a still shows: the page's own, or for an embed the figure as a file lays it out."""
+    figure = rendered.figures[chart]
+    if variant in EMBED_SIZE:
+        return images.decorate(figure, chart, title=None, note=None, source=None)
+    return figure
+
+
 class Stills:
-    """Stills of each filter state and variant, rendered all charts at once on first use and kept (least
-    recently used dropped); one render at a time per process, so that a burst of first views cannot fill the
+    """Stills of each filter state and variant, drawn on first use (a page's charts all at once, an embed's one
+    chart) and kept (least recently used dropped); one render at a time per process, so that a burst of first views cannot fill the
     export renderer's queue."""
 
     def __init__(self, keep: int = KEEP):
@@ -57,9 +72,9 @@ class Stills:
         self._lock = threading.Lock()
         self._render_lock = threading.Lock()
         self._version: str | None = None
-        self._kept: OrderedDict[tuple[FilterState, str], dict[str, bytes]] = OrderedDict()
+        self._kept: OrderedDict[tuple[FilterState, str, str], dict[str, bytes]] = OrderedDict()
 
-    def _get(self, version: str, key: tuple[FilterState, str]) -> dict[str, bytes] | None:
+    def _get(self, version: str, key: tuple[FilterState, str, str]) -> dict[str, bytes] | None:
         with self._lock:
             if version != self._version:
                 self._version, self._kept = version, OrderedDict()
@@ -71,14 +86,16 @@ class Stills:
     def svg(self, version: str, rendered: Rendered, chart: str, variant: str) -> bytes:
         """``chart``'s still for ``rendered``'s state in ``variant``; raises `images.Busy`/`Unavailable` as an
         image export does."""
-        key = (rendered.state, variant)
+        # the page shows every chart: all of a state's are drawn at once; an embed shows one
+        names = [chart] if variant in EMBED_SIZE else list(CHARTS)
+        key = (rendered.state, variant, chart if variant in EMBED_SIZE else "")
         hit = self._get(version, key)
         if hit is None:
             with self._render_lock:
                 hit = self._get(version, key)  # another request may have drawn it while this one waited
                 if hit is None:
-                    names = list(CHARTS)
-                    jobs = [(rendered.figures[name], "svg", size_of(rendered, name, variant)) for name in names]
+                    jobs = [(figure_of(rendered, name, variant), "svg", size_of(rendered, name, variant))
+                            for name in names]
                     hit = {name: rounded_paths(out) for name, out in zip(names, images.render(jobs))}
                     with self._lock:
                         if version == self._version:
