@@ -73,14 +73,18 @@
     }());
   }
 
+  // one file a task, when the browser is idle: each prefetch costs the main thread a little
   function prefetch() {
-    if (started) { return; }
-    sources().concat(later()).forEach(function (src) {
+    var files = sources().concat(later());
+    var idle = window.requestIdleCallback || function (f) { return window.setTimeout(f, 50); };
+    (function next() {
+      if (started || !files.length) { return; }
       var link = document.createElement('link');
       link.rel = 'prefetch';
-      link.href = src;
+      link.href = files.shift();
       document.head.appendChild(link);
-    });
+      idle(next);
+    }());
   }
 
   EVENTS.forEach(function (name) { window.addEventListener(name, start, OPTIONS); });
