@@ -253,3 +253,13 @@ def test_every_link_on_a_filtered_page_leads_somewhere(server, browser, watch):
     page.wait_for_timeout(100)  # a11y.js runs once a frame
     assert page.evaluate("() => [...document.querySelectorAll('a:not([href]):not([role])')].map(a => a.outerHTML)") == []
     watch.assert_clean()
+
+
+def test_the_activities_table_fits_its_card_on_a_wide_screen(server, browser, watch):
+    """At 1440 px every column, the sources last, is inside the card: nothing to scroll sideways to."""
+    page = load(browser, watch, server.url + "/", width=1440, height=900)
+    page.wait_for_function("() => document.querySelectorAll('#projects-table tbody tr').length > 0")
+    scroll, width = page.evaluate("(() => { const s = document.querySelector('#projects-table').closest('.table-scroll');"
+                                  " return [s.scrollWidth, s.clientWidth]; })()")
+    assert scroll <= width
+    watch.assert_clean()
