@@ -21,6 +21,7 @@ from dashboard.exports import briefing, common, routes, stills
 from dashboard.exports.briefing import TemplateError
 from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner, no_data_body
 from dashboard.layouts.page import page, without_data
+from dashboard.layouts.details import city_details
 from dashboard.layouts.static import still_controls, to_html
 from dashboard.layouts.table import static_rows
 from dashboard.model.dataset import Dataset
@@ -126,18 +127,20 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
 
     still_store = stills.Stills()
 
-    def still_image(rendered, version: str, graph_id: str) -> str:
+    def still_image(rendered, version: str, graph_id: str, panel_open: bool) -> str:
         """A graph's still (exports/stills.py): the phone's or the wide screen's, in a box of the graph's size."""
         chart = next(c for c in CHARTS.values() if c.graph_id == graph_id)
         query = "&".join(q for q in (to_query(rendered.state).lstrip("?"), f"v={version}") if q)
-        src = {v: escape(app.get_relative_path(f"/still/{v}/{chart.name}.svg") + "?" + query) for v in stills.VARIANTS}
+        # the map is narrower beside a city's panel (drawn for its own size, so that its names keep their size)
+        wide = "wide-city" if chart.name == "map" and panel_open else "wide"
+        src = {v: escape(app.get_relative_path(f"/still/{v}/{chart.name}.svg") + "?" + query) for v in (wide, "phone")}
         if chart.name == "map":  # the first thing on screen: fetched first; the charts when they near the screen
             box, fetch = 'class="map-graph still"', ' fetchpriority="high"'
         else:
             box, fetch = f'class="still" style="height:{stills.size_of(rendered, chart.name, "wide").height}px"', \
                 ' loading="lazy"'
         return (f'<div {box}><picture><source media="{stills.PHONE_MEDIA}" srcset="{src["phone"]}">'
-                f'<img src="{src["wide"]}" alt=""{fetch}></picture></div>')
+                f'<img src="{src[wide]}" alt=""{fetch}></picture></div>')
 
     def first_view() -> str:
         """The page for the link's state as HTML, its map and charts as still images, painted before any script
@@ -156,7 +159,8 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
         def build() -> str:
             rendered = cache.render(dataset, state)
             values = {ids.CONTROLS[param]: value for param, value in control_values(state).items()}
-            others = still_controls(values, lambda graph_id: still_image(rendered, version, graph_id))
+            panel_open = bool(city_details(dataset, state.city, rendered.selection))
+            others = still_controls(values, lambda graph_id: still_image(rendered, version, graph_id, panel_open))
             tree = page(dataset, rendered, topojson_url, date)
             tree[ids.TABLE_BODY].children = static_rows(tree[ids.TABLE_DATA].data)  # drawn by table.js when live
             return to_html(tree, FIRST_VIEW_IDS, others)

@@ -153,7 +153,7 @@ def test_the_first_view_is_the_page_for_the_links_state(client, demo):
     rows = re.findall(r"<tr><td", view)
     expected = render(demo, parse_query("sector=Water&city=phuket", demo.index)[0]).table
     assert 0 < len(rows) == len(expected)
-    src = re.search(r'<img src="(/still/wide/map\.svg\?[^"]+)"', view).group(1)
+    src = re.search(r'<img src="(/still/wide-city/map\.svg\?[^"]+)"', view).group(1)  # the map beside the panel
     assert "sector=Water" in src and "city=phuket" in src and "&amp;v=" in src
     assert '<source media="(max-width: 599px)" srcset="/still/phone/map.svg?' in view
 
@@ -172,6 +172,7 @@ def test_a_still_is_the_states_chart_as_svg_and_bad_names_are_404(client):
     assert got.data.startswith(b"<svg") and b">Water<" in got.data
     assert got.data != client.get("/still/wide/sectors.svg").data  # the state's bars, not all activities'
     assert b'width="511"' in got.data and b'width="340"' in client.get("/still/phone/sectors.svg").data
+    assert b'width="712"' in client.get("/still/wide-city/map.svg?city=phuket").data  # the map beside a panel
     assert got.headers["Cache-Control"] == "no-cache"  # no data version named: asked again next time
     for bad in ("/still/huge/map.svg", "/still/wide/nope.svg", "/still/wide/map.png", "/still/wide/map"):
         assert client.get(bad).status_code == 404, bad

@@ -17,17 +17,19 @@ from dashboard.exports.images import Size
 from dashboard.model.filters import FilterState
 from dashboard.model.render import Rendered
 
-#: the graph sizes the page draws (CSS px), measured in Chromium: 'wide' at 1440 px (the map across the
-#: content, two charts a row), 'phone' at 390 px; the style sheet picks one by the screen's width
-#: (`MEDIA`). Between the two, a still is scaled to its box until the live page replaces it.
-MAP_SIZE = {"wide": (1068, 567), "phone": (364, 450)}
-CHART_WIDTH = {"wide": 511, "phone": 340}
+#: the graph sizes the page draws (CSS px), measured in Chromium: 'wide' at 1440 px (the map across the content,
+#: two charts a row), 'wide-city' its map beside a city's panel, 'phone' at 390 px; the page picks the phone's or
+#: the wide screen's by the screen's width (`PHONE_MEDIA`)
+MAP_SIZE = {"wide": (1068, 567), "wide-city": (712, 378), "phone": (364, 450)}
+CHART_WIDTH = {"wide": 511, "wide-city": 511, "phone": 340}
 #: an embed's chart fills its frame (exports/offline.py): its figure as a file lays it out (white, the legend
 #: below), 16:9 on a wide screen; on a phone the map square and a chart 4:5, as the embed's style sheet does
 EMBED_SIZE = {"embed-wide": {"map": (960, 540), "chart": (960, 540)},
               "embed-phone": {"map": (360, 360), "chart": (360, 450)}}
 EMBED_VARIANTS = tuple(EMBED_SIZE)
 VARIANTS = (*MAP_SIZE, *EMBED_VARIANTS)
+#: the variants that show one chart (drawn alone); the others' charts are all drawn at once, as a page shows them
+ONE_CHART = frozenset({"wide-city", *EMBED_VARIANTS})
 #: the screens that get the phone still (assets/style.css puts the phone layout at the same width)
 PHONE_MEDIA = "(max-width: 599px)"
 #: filter states whose stills are kept (each a few tens of KB)
@@ -63,8 +65,8 @@ def figure_of(rendered: Rendered, chart: str, variant: str):
 
 
 class Stills:
-    """Stills of each filter state and variant, drawn on first use (a page's charts all at once, an embed's one
-    chart) and kept (least recently used dropped); one render at a time per process, so that a burst of first views cannot fill the
+    """Stills of each filter state and variant, drawn on first use (a page's charts all at once, an embed's or a
+    map's beside a city panel alone; between the sizes measured, a still is scaled to its box) and kept (least recently used dropped); one render at a time per process, so that a burst of first views cannot fill the
     export renderer's queue."""
 
     def __init__(self, keep: int = KEEP):
@@ -86,9 +88,8 @@ class Stills:
     def svg(self, version: str, rendered: Rendered, chart: str, variant: str) -> bytes:
         """``chart``'s still for ``rendered``'s state in ``variant``; raises `images.Busy`/`Unavailable` as an
         image export does."""
-        # the page shows every chart: all of a state's are drawn at once; an embed shows one
-        names = [chart] if variant in EMBED_SIZE else list(CHARTS)
-        key = (rendered.state, variant, chart if variant in EMBED_SIZE else "")
+        names = [chart] if variant in ONE_CHART else list(CHARTS)
+        key = (rendered.state, variant, chart if variant in ONE_CHART else "")
         hit = self._get(version, key)
         if hit is None:
             with self._render_lock:
