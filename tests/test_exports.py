@@ -9,6 +9,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import plotly.graph_objects as go
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
@@ -543,3 +544,17 @@ def test_an_export_of_a_state_already_shown_builds_no_figure_again(demo, monkeyp
         assert client.get("/export/projects.csv?sector=Water").status_code == 200
     assert client.get("/export/projects.xlsx?sector=Water").status_code == 200
     assert len(drawn) == 1
+
+
+def test_a_long_source_line_is_wrapped_to_the_images_width_with_room_below_for_each_line():
+    fig = go.Figure(go.Bar(x=[1], y=["Water"]))
+    source = "Source: " + " ".join(["a-fairly-long-source-name,"] * 20)  # ~540 characters
+    one = images.decorate(fig, "sectors", title="T", note=None, source="Source: short")
+    wide = images.decorate(fig, "sectors", title="T", note=None, source=source, width=1600)
+    narrow = images.decorate(fig, "sectors", title="T", note=None, source=source, width=640)
+    for out, width in ((wide, 1600), (narrow, 640)):
+        lines = out.layout.annotations[-1].text.split("<br>")
+        assert " ".join(lines) == source  # every word, in order
+        assert max(len(line) for line in lines) * images.MIN_TEXT * images.SOURCE_CHAR_EM <= width - 48
+        assert out.layout.margin.b == one.layout.margin.b + images.SOURCE_LINE_PX * (len(lines) - 1)
+    assert len(narrow.layout.annotations[-1].text.split("<br>")) > len(wide.layout.annotations[-1].text.split("<br>"))

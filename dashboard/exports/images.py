@@ -26,6 +26,7 @@ import math
 import os
 import shutil
 import tempfile
+import textwrap
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -73,6 +74,9 @@ class Size:
 
 #: the smallest text in an exported figure, in CSS pixels (14 pt on a full-width 16:9 slide at the default size)
 MIN_TEXT = 14
+#: the source line's average character width (em, DejaVu Sans) and line height (px): how it is wrapped to fit
+SOURCE_CHAR_EM = 0.6
+SOURCE_LINE_PX = 18
 #: the keys of a figure's font settings
 FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont"})
 
@@ -146,15 +150,19 @@ def subtitle(dataset: Dataset, rendered: Rendered) -> str:
     return f"{rendered.state.describe(dataset.index)} — {activities(rendered.headlines['activities'])} in view"
 
 
-def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None, source: str | None) -> go.Figure:
+def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None, source: str | None,
+             width: int = Size.width) -> go.Figure:
     """A copy of a page figure laid out for a file: a fixed white page, its words inside the image.
 
     ``title``/``note``/``source`` None leave that part out (a slide carries them as text instead).
     Data text is escaped: Plotly reads a few HTML tags in titles, and a title is never markup.
+    The source line is wrapped to the image's ``width`` (CSS px), a line more at the foot for each.
     """
     out = go.Figure(fig)
+    lines = (textwrap.wrap(source, max(40, int((width - 48) / (MIN_TEXT * SOURCE_CHAR_EM))), break_on_hyphens=False)
+             if source else [])
     top = (40 if title else 16) + (30 if note else 0)
-    bottom = {"map": 64, "timeline": 130}.get(chart, 16) + (34 if source else 0)
+    bottom = {"map": 64, "timeline": 130}.get(chart, 16) + (16 + SOURCE_LINE_PX * len(lines) if lines else 0)
     out.update_layout(
         width=None, height=None, paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", uirevision=None,
         font=dict(family=FONT, color=INK),
@@ -175,19 +183,22 @@ def decorate(fig: go.Figure, chart: str, *, title: str | None, note: str | None,
     else:
         out.update_layout(margin_l=24)
     if source:
-        out.add_annotation(text=html_escape(source), xref="paper", yref="paper", x=0, xanchor="left", y=0,
+        out.add_annotation(text="<br>".join(html_escape(line) for line in lines), xref="paper", yref="paper", x=0,
+                           xanchor="left", y=0,
                            yanchor="bottom", yshift=-(bottom - 10), showarrow=False, align="left",
                            font=dict(size=MIN_TEXT, color=MUTED))
     return legible(out)
 
 
-def chart_figure(dataset: Dataset, rendered: Rendered, chart: str, date=None, framed: bool = True) -> go.Figure:
-    """The figure of ``chart`` as a file shows it (``framed``: with title, filters and source inside the image)."""
+def chart_figure(dataset: Dataset, rendered: Rendered, chart: str, date=None, framed: bool = True,
+                 width: int = Size.width) -> go.Figure:
+    """The figure of ``chart`` as a file ``width`` px wide shows it (``framed``: with title, filters and source
+    inside the image)."""
     fig = rendered.figures[chart]
     if not framed:
         return decorate(fig, chart, title=None, note=None, source=None)
     return decorate(fig, chart, title=f"{CHARTS[chart].title} — {PRODUCT}", note=subtitle(dataset, rendered),
-                    source=source_line(date, dataset))
+                    source=source_line(date, dataset), width=width)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -372,4 +383,4 @@ def sized(fig: go.Figure, size: Size) -> go.Figure:
 
 def chart_image(dataset: Dataset, rendered: Rendered, chart: str, fmt: str, size: Size, date=None) -> bytes:
     """One chart as PNG, SVG or PDF bytes, framed with its title, filters, legend and source line."""
-    return render([(chart_figure(dataset, rendered, chart, date), fmt, size)])[0]
+    return render([(chart_figure(dataset, rendered, chart, date, width=size.width), fmt, size)])[0]
