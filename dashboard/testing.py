@@ -96,6 +96,8 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+#: what stands in for a still image in a page whose scripts start at once
+BLANK_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>'
 #: what a reader's first move does (assets/hydrate.js), done as soon as the page is parsed
 START_AT_ONCE = "document.addEventListener('DOMContentLoaded', () => window.usascpStart && window.usascpStart());"
 
@@ -103,8 +105,9 @@ START_AT_ONCE = "document.addEventListener('DOMContentLoaded', () => window.usas
 def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 900, live: bool = True) -> Page:
     """A new page whose non-loopback requests are blocked and counted.
 
-    ``live``: the dashboard's scripts start as the page loads, as if the reader moved at once (the page
-    otherwise shows its first view, still, until the first pointer, touch, scroll or key)."""
+    ``live``: the dashboard's scripts start as the page loads, as if the reader moved at once, and the first
+    view's still images are blank stand-ins (the page otherwise shows its first view, still images and all, until
+    the first pointer, touch, scroll or key)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     if live:
         context.add_init_script(START_AT_ONCE)
@@ -118,6 +121,9 @@ def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 9
             r.abort()
 
     context.route("**/*", route)
+    if live:  # the still images wait for no one: the live page is drawn at once over them (tests with live=False
+        # see the real ones), so the server is spared drawing them for every state a test opens
+        context.route("**/still/**", lambda r: r.fulfill(status=200, content_type="image/svg+xml", body=BLANK_SVG))
     context.add_init_script("""window.__cspViolations = [];
       document.addEventListener('securitypolicyviolation',
         e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));""")
