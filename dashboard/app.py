@@ -21,11 +21,10 @@ from dashboard.exports import briefing, common, routes, stills
 from dashboard.exports.briefing import TemplateError
 from dashboard.layouts.banner import NO_DATA_TEXT, banner_area, data_banner, no_data_body
 from dashboard.layouts.page import page, without_data
-from dashboard.layouts.details import city_details
 from dashboard.layouts.static import still_controls, to_html
 from dashboard.layouts.table import static_rows
 from dashboard.model.dataset import Dataset
-from dashboard.model.filters import FilterState, control_values, parse_query, to_query
+from dashboard.model.filters import FilterState, control_values, parse_query
 from dashboard.model.render import RenderCache
 from dashboard.server import auth, compress, paths, plotlyjs, security
 
@@ -130,7 +129,7 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
     def still_image(rendered, version: str, graph_id: str, panel_open: bool) -> str:
         """A graph's still (exports/stills.py): the phone's or the wide screen's, in a box of the graph's size."""
         chart = next(c for c in CHARTS.values() if c.graph_id == graph_id)
-        query = "&".join(q for q in (to_query(rendered.state).lstrip("?"), f"v={version}") if q)
+        query = stills.query(rendered.state, version)
         # the map is narrower beside a city's panel (drawn for its own size, so that its names keep their size)
         wide = "wide-city" if chart.name == "map" and panel_open else "wide"
         src = {v: escape(app.get_relative_path(f"/still/{v}/{chart.name}.svg") + "?" + query) for v in (wide, "phone")}
@@ -159,10 +158,10 @@ def create_app(data: Dataset | DataSource, settings: Settings | None = None) -> 
         def build() -> str:
             rendered = cache.render(dataset, state)
             values = {ids.CONTROLS[param]: value for param, value in control_values(state).items()}
-            panel_open = bool(city_details(dataset, state.city, rendered.selection))
-            others = still_controls(values, lambda graph_id: still_image(rendered, version, graph_id, panel_open))
             tree = page(dataset, rendered, topojson_url, date)
             tree[ids.TABLE_BODY].children = static_rows(tree[ids.TABLE_DATA].data)  # drawn by table.js when live
+            panel_open = not tree[ids.DETAILS_PANEL].hidden
+            others = still_controls(values, lambda graph_id: still_image(rendered, version, graph_id, panel_open))
             return to_html(tree, FIRST_VIEW_IDS, others)
 
         body = cache.for_state(dataset, state, f"first-view-{date.isoformat()}", build)

@@ -22,6 +22,7 @@ from dashboard.exports import ExportError, export, split_name
 from dashboard.exports.common import NotFound
 from dashboard.exports.offline import DRAW_JS, EMBED_HEIGHT_JS, EMBED_START_JS, RESIZE_JS, STYLE, embed_html
 from dashboard.exports.stills import EMBED_VARIANTS, VARIANTS, Stills
+from dashboard.exports.stills import query as still_query_of
 from dashboard.model.filters import parse_query, to_query
 from dashboard.model.render import RenderCache
 
@@ -87,7 +88,7 @@ def register(app: Dash, source: DataSource, cache: RenderCache, template: Path |
             return _message(NotFound(f"No chart called {chart[:40]!r}. Charts: {', '.join(CHARTS)}."))
         dataset = source.dataset
         state = parse_query(query(), dataset.index)[0]
-        still_query = "&".join(q for q in (to_query(state).lstrip("?"), f"v={source.version}") if q)
+        still_query = still_query_of(state, source.version)
         page = embed_html(dataset, cache.render(dataset, state), chart, plotly_src=plotly_src,
                           static_url=app.get_relative_path("/embed/static/"),
                           topojson_url=app.get_asset_url("topojson/"),

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dashboard.charts import CHARTS
 from dashboard.exports import images
 from dashboard.exports.images import Size
-from dashboard.model.filters import FilterState
+from dashboard.model.filters import FilterState, to_query
 from dashboard.model.render import Rendered
 
 #: the graph sizes the page draws (CSS px), measured in Chromium: 'wide' at 1440 px (the map across the content,
@@ -45,6 +45,11 @@ def rounded_paths(svg: bytes) -> bytes:
     return _PATH.sub(lambda m: ' d="' + _NUMBER.sub(r"\1", m.group(1)) + '"', text).encode("utf-8")
 
 
+def query(state: FilterState, version: str) -> str:
+    """A still's query string (no '?'): the state's filters and the data version it is drawn for."""
+    return "&".join(q for q in (to_query(state).lstrip("?"), f"v={version}") if q)
+
+
 def size_of(rendered: Rendered, chart: str, variant: str) -> Size:
     """The pixels ``chart`` takes on the page in ``variant``: the map's box, a chart's width and its own height."""
     if variant in EMBED_SIZE:
@@ -66,7 +71,8 @@ def figure_of(rendered: Rendered, chart: str, variant: str):
 
 class Stills:
     """Stills of each filter state and variant, drawn on first use (a page's charts all at once, an embed's or a
-    map's beside a city panel alone; between the sizes measured, a still is scaled to its box) and kept (least recently used dropped); one render at a time per process, so that a burst of first views cannot fill the
+    map's beside a city panel alone; between the sizes measured, a still is scaled to its box) and kept (least
+    recently used dropped); one render at a time per process, so that a burst of first views cannot fill the
     export renderer's queue."""
 
     def __init__(self, keep: int = KEEP):

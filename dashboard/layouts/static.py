@@ -73,12 +73,7 @@ def _attr(name: str, value: object) -> str:
 
 
 def _label_of(options: list, value: object) -> str:
-    for option in options or []:
-        if isinstance(option, dict) and option.get("value") == value:
-            return str(option.get("label", value))
-        if option == value:
-            return str(option)
-    return str(value)
+    return next((_label_text(o) for o in options or [] if _label_value(o) == value), str(value))
 
 
 def still_controls(values: dict[str, object], still: Callable[[str], str]) -> Others:

@@ -176,21 +176,26 @@ class RenderCache:
             self._dataset, self._states, self._values = dataset, OrderedDict(), {}
             self._per_state = OrderedDict()
 
-    def render(self, dataset: Dataset, state: FilterState) -> Rendered:
-        """The rendered ``state`` of ``dataset`` (least recently used states are dropped)."""
+    def _kept(self, dataset: Dataset, table: str, key: object, build: Callable[[], object]) -> object:
+        """``build()``, kept under ``key`` in the least-recently-used ``table`` (an attribute) for ``dataset``."""
         with self._lock:
             self._switch(dataset)
-            hit = self._states.get(state)
-            if hit is not None:
-                self._states.move_to_end(state)
-                return hit
-        out = render(dataset, state)
+            kept = getattr(self, table)
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        out = build()
         with self._lock:
             if dataset is self._dataset:
-                self._states[state] = out
-                while len(self._states) > self.size:
-                    self._states.popitem(last=False)
+                kept = getattr(self, table)
+                kept[key] = out
+                while len(kept) > self.size:
+                    kept.popitem(last=False)
         return out
+
+    def render(self, dataset: Dataset, state: FilterState) -> Rendered:
+        """The rendered ``state`` of ``dataset`` (least recently used states are dropped)."""
+        return self._kept(dataset, "_states", state, lambda: render(dataset, state))
 
     def value(self, dataset: Dataset, key: str, build: Callable[[], object]) -> object:
         """``build()``, made once per dataset and key (e.g. the page layout for this data)."""
@@ -207,19 +212,7 @@ class RenderCache:
     def for_state(self, dataset: Dataset, state: FilterState, key: str, build: Callable[[], object]) -> object:
         """``build()``, made once per dataset, filter state and key (e.g. a state's first view), as many states
         kept as rendered ones (least recently used dropped)."""
-        name = (state, key)
-        with self._lock:
-            self._switch(dataset)
-            if name in self._per_state:
-                self._per_state.move_to_end(name)
-                return self._per_state[name]
-        out = build()
-        with self._lock:
-            if dataset is self._dataset:
-                self._per_state[name] = out
-                while len(self._per_state) > self.size:
-                    self._per_state.popitem(last=False)
-        return out
+        return self._kept(dataset, "_per_state", (state, key), build)
 
     def __len__(self) -> int:
         return len(self._states)
