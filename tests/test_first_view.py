@@ -132,6 +132,8 @@ def test_the_header_paints_without_scripts_and_the_live_page_takes_its_place_unm
         e => { if (!e.hadRecentInput) window.__shifts += e.value; })).observe({type: 'layout-shift', buffered: true});""")
     live.goto(server.url + "/")
     live.wait_for_function("() => document.querySelector('#map .main-svg')", timeout=30000)
+    # the live page takes over once its map and its dropdowns are drawn
+    live.wait_for_function("() => !document.querySelector('.first-view')", timeout=30000)
     assert live.locator(".first-view").is_hidden()
     [after] = live.evaluate(HEADER_BOX)  # one header on screen, where the first view's was
     assert after == pytest.approx(before, abs=1)

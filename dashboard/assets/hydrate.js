@@ -59,7 +59,10 @@
     if (!first || !live) { return; }
     var ready = first.classList.contains('until-header')
       ? function () { return live.firstElementChild && live.firstElementChild.firstElementChild; }
-      : function () { return live.querySelector('.map-graph .geo, .error-page'); };
+      : function () {  // the map drawn and every dropdown in place (their code arrives apart, at times after the map)
+        return live.querySelector('.error-page') || (live.querySelector('.map-graph .geo') &&
+          live.querySelectorAll('.dash-dropdown').length >= first.querySelectorAll('.static-select').length);
+      };
     (function wait() {
       if (!ready()) { window.requestAnimationFrame(wait); return; }
       var focused = document.activeElement;
