@@ -32,7 +32,7 @@ REDRAW_JS = """async (search) => {
 
 
 def page_load(browser: Browser, url: str, slow: bool, runs: int, timeout_s: float = 120) -> dict:
-    """Median bytes on the wire and ms from navigation to map drawn, cold cache each run."""
+    """Median bytes on the wire and ms from navigation to the live page in place (map drawn), cold cache each run."""
     times, sizes, externals = [], [], 0
     for _ in range(runs):
         watch = Watch()

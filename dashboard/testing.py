@@ -100,14 +100,18 @@ def launch(playwright: Playwright) -> Browser:
 BLANK_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>'
 #: what a reader's first move does (assets/hydrate.js), done as soon as the page is parsed
 START_AT_ONCE = "document.addEventListener('DOMContentLoaded', () => window.usascpStart && window.usascpStart());"
+#: the live page has taken the first view's place (assets/hydrate.js removes the first view once the live page's
+#: map and dropdowns are drawn), or the page never had one
+HANDED_OVER = "() => !document.querySelector('.first-view')"
 
 
 def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 900, live: bool = True) -> Page:
     """A new page whose non-loopback requests are blocked and counted.
 
-    ``live``: the dashboard's scripts start as the page loads, as if the reader moved at once, and the first
-    view's still images are blank stand-ins (the page otherwise shows its first view, still images and all, until
-    the first pointer, touch, scroll or key)."""
+    ``live``: the dashboard's scripts start as the page loads, as if the reader moved at once, the first view's
+    still images are blank stand-ins, and ``page.goto`` returns once the live page has taken the first view's place
+    (until then both are in the document, and a selector can match either). Otherwise the page shows its first view,
+    still images and all, until the first pointer, touch, scroll or key."""
     context = browser.new_context(viewport={"width": width, "height": height})
     if live:
         context.add_init_script(START_AT_ONCE)
@@ -131,6 +135,15 @@ def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 9
     watch.pages.append(page)
     page.on("console", lambda m: watch.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    if live:
+        goto = page.goto
+
+        def goto_live(url: str, **kw):
+            response = goto(url, **kw)
+            page.wait_for_function(HANDED_OVER, timeout=60000)
+            return response
+
+        page.goto = goto_live
     return page
 
 
