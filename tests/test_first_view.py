@@ -5,6 +5,7 @@ without a second header or a jump."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from dash import dcc, html
@@ -16,7 +17,7 @@ from dashboard.layouts.static import still_controls, to_html
 from dashboard.layouts.table import static_rows
 from dashboard.model.filters import parse_query
 from dashboard.model.render import render
-from dashboard.testing import open_page
+from dashboard.testing import LiveServer, open_page
 from tests.conftest import data_folder
 
 # ---------------------------------------------------------------- the serializer
@@ -114,6 +115,11 @@ def test_without_valid_data_the_first_view_says_so(tmp_path):
 
 # ---------------------------------------------------------------- in a real browser (network blocked)
 
+#: the page's layout shifts, summed as CLS sums them, in window.__shifts
+SHIFTS = """window.__shifts = 0; new PerformanceObserver(l => l.getEntries().forEach(
+    e => { if (!e.hadRecentInput) window.__shifts += e.value; })).observe({type: 'layout-shift', buffered: true});"""
+
+
 HEADER_BOX = """() => { const h = [...document.querySelectorAll('.site-header')].filter(e => e.offsetParent !== null);
   return h.map(e => { const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; }); }"""
 
@@ -128,8 +134,7 @@ def test_the_header_paints_without_scripts_and_the_live_page_takes_its_place_unm
     assert still.locator("h1").inner_text() == "U.S.-ASEAN Smart Cities Partnership"
     [before] = still.evaluate(HEADER_BOX)
     live = open_page(browser, watch, width, height)
-    live.add_init_script("""window.__shifts = 0; new PerformanceObserver(l => l.getEntries().forEach(
-        e => { if (!e.hadRecentInput) window.__shifts += e.value; })).observe({type: 'layout-shift', buffered: true});""")
+    live.add_init_script(SHIFTS)
     live.goto(server.url + "/")  # returns once the first view is gone: the live page's map and dropdowns drawn
     assert live.locator("#map .geo").count() > 0 and live.locator(".first-view").count() == 0
     [after] = live.evaluate(HEADER_BOX)  # one header on screen, where the first view's was
@@ -139,6 +144,46 @@ def test_the_header_paints_without_scripts_and_the_live_page_takes_its_place_unm
     # what the page without its scripts says in the console: the blocked files, and Dash's start-up line
     watch.console_errors[:] = [e for e in watch.console_errors
                                if "ERR_FAILED" not in e and e != "DashRenderer is not defined"]
+    watch.assert_clean()
+
+
+def _paused_after_the_filters(app, seconds):
+    """``app`` sending its page in two parts, ``seconds`` apart: up to the end of the filters, then the rest (the
+    numbers, map, charts and table), as a slow link or a slow phone's parser does."""
+    inner = app.server.wsgi_app
+
+    def paused(environ, start_response):
+        if environ["PATH_INFO"] != "/":
+            return inner(environ, start_response)
+        environ.pop("HTTP_ACCEPT_ENCODING", None)  # plain HTML, to cut in two
+        body = b"".join(inner(environ, start_response))
+        cut = body.index(b'<main class="content"')
+
+        def parts():
+            yield body[:cut]
+            time.sleep(seconds)
+            yield body[cut:]
+        return parts()
+
+    app.server.wsgi_app = paused
+    return app
+
+
+@pytest.mark.browser
+def test_a_page_arriving_in_parts_is_painted_once_its_first_view_is_whole(browser, watch, demo):
+    # a phone puts the filters, first in the document, below the numbers and the map: painted as they arrived,
+    # they stood alone at the top, then the numbers and map pushed them off the screen
+    slow = LiveServer(_paused_after_the_filters(create_app(demo), 1.5))
+    try:
+        page = open_page(browser, watch, 390, 844, live=False)
+        page.add_init_script(SHIFTS)
+        page.goto(slow.url + "/")
+        boxes = page.evaluate("""() => ['.headlines', '.map-row', '.filters'].map(
+            s => document.querySelector('.first-view ' + s).getBoundingClientRect().y)""")
+        assert boxes[0] < boxes[1] < boxes[2]  # numbers, map, then filters
+        assert page.evaluate("window.__shifts") <= 0.02
+    finally:
+        slow.stop()
     watch.assert_clean()
 
 
