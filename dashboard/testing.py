@@ -105,6 +105,13 @@ START_AT_ONCE = "document.addEventListener('DOMContentLoaded', () => window.usas
 HANDED_OVER = "() => !document.querySelector('.first-view')"
 
 
+#: the gaps, in whole pixels, between side-by-side elements matching a selector (a segmented control's buttons)
+SEGMENT_GAPS = """s => { const r = [...document.querySelectorAll(s)].map(e => e.getBoundingClientRect()), gaps = [];
+  for (let i = 1; i < r.length; i++) {
+    if (Math.abs(r[i].top - r[i - 1].top) < 1) { gaps.push(Math.round(r[i].left - r[i - 1].right)); } }
+  return gaps; }"""
+
+
 def open_page(browser: Browser, watch: Watch, width: int = 1440, height: int = 900, live: bool = True) -> Page:
     """A new page whose non-loopback requests are blocked and counted.
 

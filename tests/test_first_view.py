@@ -17,7 +17,7 @@ from dashboard.layouts.static import still_controls, to_html
 from dashboard.layouts.table import static_rows
 from dashboard.model.filters import parse_query
 from dashboard.model.render import render
-from dashboard.testing import LiveServer, open_page
+from dashboard.testing import SEGMENT_GAPS, LiveServer, open_page
 from tests.conftest import data_folder
 
 # ---------------------------------------------------------------- the serializer
@@ -232,8 +232,7 @@ def test_the_page_is_drawn_with_no_script_and_the_first_move_brings_the_live_pag
     page = open_page(browser, watch, width, height, live=False)
     scripts = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
-    page.add_init_script("""window.__shifts = 0; new PerformanceObserver(l => l.getEntries().forEach(
-        e => { if (!e.hadRecentInput) window.__shifts += e.value; })).observe({type: 'layout-shift', buffered: true});""")
+    page.add_init_script(SHIFTS)
     page.goto(server.url + "/?sector=Water")
     page.wait_for_function("() => document.querySelector('.first-view .map-graph img').naturalWidth > 0",
                            timeout=60000)
@@ -241,6 +240,8 @@ def test_the_page_is_drawn_with_no_script_and_the_first_move_brings_the_live_pag
     assert [u.rsplit("/", 1)[1] for u in scripts] == ["hydrate.js"]  # nothing of Dash, React or plotly.js
     assert page.evaluate("document.querySelector('#react-entry-point .site-header')") is None  # not drawn
     assert page.locator(".first-view #first-view-filter-sector").inner_text() == "Water"
+    gaps = page.evaluate(SEGMENT_GAPS, ".first-view .segmented label")
+    assert gaps and set(gaps) == {0}  # the map's view buttons: one joined bar, as in the live page
     [before] = page.evaluate(HEADER_BOX)
     page.mouse.move(width // 2, 300)  # the reader's first move
     page.wait_for_function("() => document.querySelector('#map .geo .countries path')", timeout=60000)

@@ -8,7 +8,8 @@ import urllib.request
 import pytest
 
 from dashboard.app import create_app
-from dashboard.testing import CITY_MARKERS_JS, NAME_BOXES_JS, LiveServer, open_every_city, open_page
+from dashboard.testing import (CITY_MARKERS_JS, NAME_BOXES_JS, SEGMENT_GAPS, LiveServer, open_every_city,
+                               open_page)
 from tests.datasets import cluster
 
 pytestmark = pytest.mark.browser
@@ -72,6 +73,7 @@ def test_the_us_view_shows_the_us(server, browser, watch):
     shown = {m["name"] for m in page.evaluate(CITY_MARKERS_JS).values()}
     assert {"Boston", "Portland", "Hillsboro"} <= shown and not shown & {"Singapore", "Bangkok"}
     assert page.locator("#map-view input[value='us']").is_checked()
+    assert page.evaluate(SEGMENT_GAPS, "#map-view label") == [0, 0, 0]  # one joined bar of buttons
     page.locator("#map-view label", has_text="ASEAN").click()
     page.wait_for_function("() => location.search.includes('view=asean')")
     page.wait_for_timeout(500)
