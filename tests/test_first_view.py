@@ -120,6 +120,11 @@ SHIFTS = """window.__shifts = 0; new PerformanceObserver(l => l.getEntries().for
     e => { if (!e.hadRecentInput) window.__shifts += e.value; })).observe({type: 'layout-shift', buffered: true});"""
 
 
+#: each dropdown's value and open-the-list mark, placed within the dropdown: [value's left, mark's right, mark's top]
+DROPDOWN_INSIDES = """root => [...document.querySelectorAll(root + ' .dash-dropdown')].map(d => {
+  const b = d.getBoundingClientRect(), v = d.querySelector('.dash-dropdown-value').getBoundingClientRect(),
+        i = d.querySelector('.dash-dropdown-trigger-icon').getBoundingClientRect();
+  return [v.left - b.left, b.right - i.right, i.top - b.top].map(Math.round); })"""
 HEADER_BOX = """() => { const h = [...document.querySelectorAll('.site-header')].filter(e => e.offsetParent !== null);
   return h.map(e => { const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; }); }"""
 
@@ -243,6 +248,7 @@ def test_the_page_is_drawn_with_no_script_and_the_first_move_brings_the_live_pag
     gaps = page.evaluate(SEGMENT_GAPS, ".first-view .segmented label")
     assert gaps and set(gaps) == {0}  # the map's view buttons: one joined bar, as in the live page
     [before] = page.evaluate(HEADER_BOX)
+    dropdowns = page.evaluate(DROPDOWN_INSIDES, ".first-view")
     page.mouse.move(width // 2, 300)  # the reader's first move
     page.wait_for_function("() => document.querySelector('#map .geo .countries path')", timeout=60000)
     page.wait_for_function("() => !document.querySelector('.first-view')", timeout=10000)
@@ -250,6 +256,7 @@ def test_the_page_is_drawn_with_no_script_and_the_first_move_brings_the_live_pag
     [after] = page.evaluate(HEADER_BOX)
     assert after == pytest.approx(before, abs=1)
     assert page.locator("#filter-sector").inner_text().startswith("Water")  # the live page in the link's state
+    assert page.evaluate(DROPDOWN_INSIDES, "#react-entry-point") == dropdowns  # value and chevron where they were
     assert page.evaluate("window.__shifts") <= 0.02
     watch.assert_clean()
 

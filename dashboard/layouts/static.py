@@ -76,6 +76,12 @@ def _label_of(options: list, value: object) -> str:
     return next((_label_text(o) for o in options or [] if _label_value(o) == value), str(value))
 
 
+#: the open-the-list mark at a dropdown's right end, where Dash's own is drawn (a downward chevron, 15 px)
+CHEVRON = ('<svg class="dash-dropdown-trigger-icon" width="15" height="15" viewBox="0 0 15 15" aria-hidden="true">'
+           '<path d="M4.5 6.25 7.5 9.25 10.5 6.25" fill="none" stroke="currentColor" stroke-width="1"'
+           ' stroke-linecap="round" stroke-linejoin="round"/></svg>')
+
+
 def still_controls(values: dict[str, object], still: Callable[[str], str]) -> Others:
     """What stands in for the page's core components before the scripts run, showing the link's state.
 
@@ -97,7 +103,8 @@ def still_controls(values: dict[str, object], still: Callable[[str], str]) -> Ot
                      '<span class="dash-dropdown-value dash-dropdown-placeholder">'
                      f'{_html.escape(str(getattr(node, "placeholder", "") or ""))}</span>')
             return (f'<div class="dash-dropdown-wrapper"><div{ident} class="dash-dropdown static-select">'
-                    f'<span class="dash-dropdown-grid-container dash-dropdown-trigger">{shown}</span></div></div>')
+                    f'<span class="dash-dropdown-grid-container dash-dropdown-trigger">{shown}{CHEVRON}</span>'
+                    '</div></div>')
         if kind in ("Checklist", "RadioItems"):
             chosen = value if isinstance(value, list) else [value]
             box, css = ("checkbox", "dash-checklist") if kind == "Checklist" else ("radio", "dash-radioitems")
