@@ -41,7 +41,9 @@ def make_figure(sector: str | None) -> go.Figure:
     return fig
 
 
-app = Dash(__name__, assets_folder=str(PACKAGE_DIR / "assets"))
+# the dashboard's assets folder for its map outlines only: none of the dashboard's scripts or style sheets (its
+# hydrate.js would start a second Dash renderer in this page, which then never draws its map)
+app = Dash(__name__, assets_folder=str(PACKAGE_DIR / "assets"), assets_ignore=r".*\.(js|css)$")
 app.layout = html.Div([
     html.H1("Smart cities"),
     dcc.Dropdown(id="sector", options=sorted(projects["sector"].unique()), placeholder="Sector"),
