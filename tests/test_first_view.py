@@ -17,7 +17,7 @@ from dashboard.layouts.static import still_controls, to_html
 from dashboard.layouts.table import static_rows
 from dashboard.model.filters import parse_query
 from dashboard.model.render import render
-from dashboard.testing import SEGMENT_GAPS, LiveServer, open_page
+from dashboard.testing import HANDED_OVER, SEGMENT_GAPS, LiveServer, open_page
 from tests.conftest import data_folder
 
 # ---------------------------------------------------------------- the serializer
@@ -251,7 +251,7 @@ def test_the_page_is_drawn_with_no_script_and_the_first_move_brings_the_live_pag
     dropdowns = page.evaluate(DROPDOWN_INSIDES, ".first-view")
     page.mouse.move(width // 2, 300)  # the reader's first move
     page.wait_for_function("() => document.querySelector('#map .geo .countries path')", timeout=60000)
-    page.wait_for_function("() => !document.querySelector('.first-view')", timeout=10000)
+    page.wait_for_function(HANDED_OVER, timeout=10000)
     assert any("dash_renderer" in u for u in scripts)
     [after] = page.evaluate(HEADER_BOX)
     assert after == pytest.approx(before, abs=1)
@@ -267,7 +267,7 @@ def test_a_keyboard_readers_focus_moves_to_the_same_control_in_the_live_page(ser
     page.goto(server.url + "/")
     page.wait_for_load_state("load")
     page.focus("#first-view-filter-q")  # tabbing in starts the scripts
-    page.wait_for_function("() => !document.querySelector('.first-view')", timeout=60000)
+    page.wait_for_function(HANDED_OVER, timeout=60000)
     assert page.evaluate("document.activeElement.id") == "filter-q"
     watch.assert_clean()
 
